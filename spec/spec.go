@@ -1,0 +1,202 @@
+// Package spec loads the OpenAPI contract, validates it, and builds the
+// router and validation options that the mock server and the contract suite
+// share, so both read request and response shapes from one document.
+package spec
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/callfluent/usermock"
+)
+
+// InferredExtension is the extension that marks a schema, property,
+// parameter or response as the project's choice rather than a documented
+// fact. Its value is the reason for the choice.
+const InferredExtension = "x-inferred"
+
+// Spec is a loaded and validated contract with its router. A Spec is never
+// changed after Load returns, so it is safe for concurrent use.
+type Spec struct {
+	// Doc is the parsed document. Callers must not modify it.
+	Doc *openapi3.T
+
+	// Router matches requests by method and path only: the document's
+	// servers are ignored, so any host and port reach the operations.
+	Router routers.Router
+
+	operations []Operation
+}
+
+// Operation is one method and path of the contract.
+type Operation struct {
+	Method    string
+	Path      string
+	ID        string
+	Operation *openapi3.Operation
+}
+
+// Default loads the contract embedded in the module (openapi.yaml).
+func Default() (*Spec, error) {
+	return Load(usermock.SpecYAML)
+}
+
+// LoadFile reads and loads the contract at path.
+func LoadFile(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read spec %q: %w", path, err)
+	}
+	spec, err := Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("load spec %q: %w", path, err)
+	}
+	return spec, nil
+}
+
+// Load parses data as an OpenAPI 3.0 document in YAML or JSON, validates it
+// (including every example against its schema) and builds its router.
+// External references are not followed.
+func Load(data []byte) (*Spec, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse spec: %w", err)
+	}
+
+	if err := doc.Validate(context.Background(), validationOptions()...); err != nil {
+		return nil, fmt.Errorf("validate spec: %w", err)
+	}
+
+	// Route on a shallow copy without servers: the router would otherwise
+	// match only the hosts that the servers list names.
+	routed := *doc
+	routed.Servers = nil
+	router, err := gorillamux.NewRouter(&routed)
+	if err != nil {
+		return nil, fmt.Errorf("build router: %w", err)
+	}
+
+	return &Spec{Doc: doc, Router: router, operations: listOperations(doc)}, nil
+}
+
+func validationOptions() []openapi3.ValidationOption {
+	return []openapi3.ValidationOption{
+		openapi3.EnableExamplesValidation(),
+		openapi3.EnableSchemaFormatValidation(),
+		openapi3.EnableSchemaPatternValidation(),
+	}
+}
+
+func listOperations(doc *openapi3.T) []Operation {
+	var ops []Operation
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			ops = append(ops, Operation{Method: method, Path: path, ID: op.OperationID, Operation: op})
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool {
+		if ops[i].Path != ops[j].Path {
+			return ops[i].Path < ops[j].Path
+		}
+		return ops[i].Method < ops[j].Method
+	})
+	return ops
+}
+
+// Operations returns every operation, sorted by path and then method.
+// The slice is shared: callers must not modify it.
+func (s *Spec) Operations() []Operation {
+	return s.operations
+}
+
+// Operation returns the operation whose operationId is id.
+func (s *Spec) Operation(id string) (Operation, bool) {
+	for _, op := range s.operations {
+		if op.ID == id {
+			return op, true
+		}
+	}
+	return Operation{}, false
+}
+
+// Version returns the document's info.version.
+func (s *Spec) Version() string {
+	if s.Doc.Info == nil {
+		return ""
+	}
+	return s.Doc.Info.Version
+}
+
+// AllowedMethods returns the methods that the contract serves on the path of
+// r, sorted, or nil when no operation has that path.
+func (s *Spec) AllowedMethods(r *http.Request) []string {
+	var allowed []string
+	probe := r.Clone(r.Context())
+	for _, method := range []string{
+		http.MethodDelete, http.MethodGet, http.MethodHead, http.MethodOptions,
+		http.MethodPatch, http.MethodPost, http.MethodPut, http.MethodTrace,
+	} {
+		probe.Method = method
+		if _, _, err := s.Router.FindRoute(probe); err == nil {
+			allowed = append(allowed, method)
+		}
+	}
+	return allowed
+}
+
+// FilterOptions returns new openapi3filter options for this contract: email
+// addresses are checked with net/mail, and every violation is collected
+// rather than only the first. The caller sets AuthenticationFunc.
+func (s *Spec) FilterOptions() *openapi3filter.Options {
+	return &openapi3filter.Options{
+		MultiError:              true,
+		SchemaValidationOptions: SchemaOptions(),
+	}
+}
+
+// SchemaOptions returns the schema validation options for this contract's
+// string formats; pass them to openapi3.Schema.VisitJSON.
+func SchemaOptions() []openapi3.SchemaValidationOption {
+	return []openapi3.SchemaValidationOption{
+		openapi3.EnableFormatValidation(),
+		openapi3.WithStringFormatValidator("email", emailFormat{}),
+	}
+}
+
+// emailFormat accepts a bare address such as "a@example.com": no display
+// name, no angle brackets, and a dot in the domain.
+type emailFormat struct{}
+
+func (emailFormat) Validate(value string) error {
+	addr, err := mail.ParseAddress(value)
+	if err != nil || addr.Address != value || addr.Name != "" {
+		return fmt.Errorf("%q is not an email address", value)
+	}
+	at := strings.LastIndexByte(value, '@')
+	if !strings.Contains(value[at+1:], ".") {
+		return fmt.Errorf("%q is not an email address: the domain has no dot", value)
+	}
+	return nil
+}
+
+// Inferred reports whether extensions carry the x-inferred mark, and returns
+// its reason.
+func Inferred(extensions map[string]any) (string, bool) {
+	value, ok := extensions[InferredExtension]
+	if !ok {
+		return "", false
+	}
+	reason, _ := value.(string)
+	return reason, true
+}
