@@ -69,6 +69,10 @@ func LoadFile(path string) (*Spec, error) {
 // External references are not followed.
 func Load(data []byte) (*Spec, error) {
 	loader := openapi3.NewLoader()
+	// Origins record each element's line, which is the only trace of the
+	// document order of example maps; the mock server serves the first
+	// example of a response.
+	loader.IncludeOrigin = true
 	doc, err := loader.LoadFromData(data)
 	if err != nil {
 		return nil, fmt.Errorf("parse spec: %w", err)

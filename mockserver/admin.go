@@ -1,0 +1,61 @@
+package mockserver
+
+import (
+	"net/http"
+)
+
+// adminRoute is one endpoint of the admin API.
+type adminRoute struct {
+	method string
+	handle func(s *Server, api *apiState, r *http.Request) (response, error)
+}
+
+// adminRoutes are the endpoints under /__mock/. They need no API key, as
+// the admin API exists for tests and local use; Config.Admin turns it off.
+var adminRoutes = map[string]adminRoute{
+	adminPrefix + "reset":    {method: http.MethodPost, handle: adminReset},
+	adminPrefix + "requests": {method: http.MethodGet, handle: adminRequests},
+	adminPrefix + "health":   {method: http.MethodGet, handle: adminHealth},
+}
+
+// serveAdmin serves the admin API. Its requests are not journaled, so
+// reading the journal does not change it.
+func (s *Server) serveAdmin(api *apiState, w http.ResponseWriter, r *http.Request) {
+	exchangeFrom(r).journaled = false
+	route, ok := adminRoutes[r.URL.Path]
+	switch {
+	case !ok:
+		s.sendError(api, w, r, errNotFound(r.URL.Path))
+		return
+	case r.Method != route.method:
+		s.sendError(api, w, r, errMethodNotAllowed(r.Method, r.URL.Path, []string{route.method}))
+		return
+	}
+
+	resp, err := route.handle(s, api, r)
+	if err != nil {
+		s.sendError(api, w, r, err)
+		return
+	}
+	writeResponse(w, resp)
+}
+
+// adminReset restores every account from the fixtures: POST /__mock/reset.
+func adminReset(s *Server, _ *apiState, _ *http.Request) (response, error) {
+	s.Reset()
+	return jsonResponse(http.StatusOK, map[string]any{"status": true})
+}
+
+// adminRequests returns the journal, oldest first: GET /__mock/requests.
+func adminRequests(s *Server, _ *apiState, _ *http.Request) (response, error) {
+	return jsonResponse(http.StatusOK, map[string]any{"requests": s.journal.entries()})
+}
+
+// adminHealth reports readiness: GET /__mock/health.
+func adminHealth(s *Server, api *apiState, _ *http.Request) (response, error) {
+	return jsonResponse(http.StatusOK, map[string]any{
+		"status":       true,
+		"spec_version": api.spec.Version(),
+		"accounts":     s.data.Load().store.AccountCount(),
+	})
+}

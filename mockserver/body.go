@@ -1,0 +1,117 @@
+package mockserver
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// readBody reads and checks the request body of an operation that
+// documents one: size, media type and strict JSON, in that order. It
+// returns nil for an absent optional body.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, requestBody *openapi3.RequestBody) ([]byte, error) {
+	// The declared length is checked first, so an oversized body is never
+	// read.
+	if r.ContentLength > s.bodyLimit {
+		return nil, errTooLarge(s.bodyLimit)
+	}
+	contentTypes := r.Header.Values("Content-Type")
+	if len(contentTypes) > 0 {
+		if err := checkContentType(contentTypes, requestBody); err != nil {
+			return nil, err
+		}
+	}
+
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.bodyLimit))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, errTooLarge(s.bodyLimit)
+		}
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	exchangeFrom(r).requestBody = data
+
+	if len(data) == 0 {
+		if requestBody.Required {
+			return nil, errBadBody("", "is required; send a JSON object")
+		}
+		return nil, nil
+	}
+	if len(contentTypes) == 0 {
+		return nil, errUnsupportedMediaType("missing Content-Type header; send the body as application/json")
+	}
+	if jsonErr := checkStrictJSON(data); jsonErr != nil {
+		return nil, errBadBody(jsonErr.field, jsonErr.reason)
+	}
+	return data, nil
+}
+
+// checkContentType accepts one Content-Type header naming a JSON media type
+// that the operation documents, compared without regard to case (RFC 9110,
+// section 8.3.1), with a charset parameter, if any, of utf-8.
+func checkContentType(values []string, requestBody *openapi3.RequestBody) error {
+	if len(values) > 1 {
+		return errUnsupportedMediaType("more than one Content-Type header; send one, application/json")
+	}
+	mediaType, params, err := mime.ParseMediaType(values[0])
+	if err != nil {
+		return errUnsupportedMediaType(fmt.Sprintf("content type %q is invalid (%v); send application/json", values[0], err))
+	}
+
+	documented := jsonMediaTypes(requestBody)
+	if !slices.Contains(documented, mediaType) {
+		return errUnsupportedMediaType(fmt.Sprintf("content type %q is not supported; send %s", mediaType, strings.Join(documented, " or ")))
+	}
+	if charset, ok := params["charset"]; ok && !strings.EqualFold(charset, "utf-8") {
+		return errUnsupportedMediaType(fmt.Sprintf("charset %q is not supported; send UTF-8", charset))
+	}
+	return nil
+}
+
+// jsonMediaTypes returns the JSON media types that requestBody documents,
+// lowercased and sorted. The mock checks and decodes bodies as JSON only.
+func jsonMediaTypes(requestBody *openapi3.RequestBody) []string {
+	var out []string
+	for name := range requestBody.Content {
+		name = strings.ToLower(name)
+		if name == "application/json" || strings.HasSuffix(name, "+json") {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkRepeatedQuery rejects a query parameter sent more than once when its
+// schema is not an array, since the validator would check only the first
+// value.
+func checkRepeatedQuery(r *http.Request, op *openapi3.Operation) error {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	query := r.URL.Query()
+	for _, ref := range op.Parameters {
+		param := ref.Value
+		if param == nil || param.In != openapi3.ParameterInQuery || len(query[param.Name]) < 2 {
+			continue
+		}
+		if param.Schema != nil && param.Schema.Value != nil && param.Schema.Value.Type.Includes(openapi3.TypeArray) {
+			continue
+		}
+		return errBadQuery(param.Name, fmt.Sprintf("is sent %d times; send it once", len(query[param.Name])))
+	}
+	return nil
+}
+
+// newBodyReader returns data as a request body.
+func newBodyReader(data []byte) io.ReadCloser {
+	return io.NopCloser(bytes.NewReader(data))
+}

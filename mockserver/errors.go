@@ -1,0 +1,203 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/callfluent/usermock/store"
+)
+
+// domainMessage is the documented update-setting message for a custom
+// domain without an A record pointing to the required address. The contract
+// holds it only as an example for one domain, so the wording lives here.
+const domainMessage = "Something is wrong with your domain, please check if A record is added correctly. %s doesn't point to %s correctly"
+
+// maxListedViolations caps the violations named in the error message; the
+// violations list carries them all, up to maxViolations.
+const (
+	maxListedViolations = 3
+	maxViolations       = 50
+)
+
+// errorBody is the contract's Error body, or its PasswordError body when
+// Msg is set.
+type errorBody struct {
+	Status     bool        `json:"status"`
+	Error      string      `json:"error,omitempty"`
+	Msg        string      `json:"msg,omitempty"`
+	Violations []violation `json:"violations,omitempty"`
+}
+
+// violation is one entry of the Error body's violations list.
+type violation struct {
+	Location string `json:"location"`
+	Field    string `json:"field,omitempty"`
+	Reason   string `json:"reason"`
+}
+
+// apiError is a failure that the mock detects itself, with its status.
+type apiError struct {
+	status     int
+	message    string
+	violations []violation
+	header     http.Header // such as Allow or WWW-Authenticate
+
+	// control marks an error in a request to the mock itself (a Prefer
+	// header), which is not part of the contract and is not validated
+	// against it.
+	control bool
+}
+
+func (e *apiError) Error() string { return e.message }
+
+// errorResponse maps every failure to its status and error body; it is
+// the only place that does.
+func (s *Server) errorResponse(api *apiState, err error) response {
+	var (
+		apiErr      *apiError
+		securityErr *openapi3filter.SecurityRequirementsError
+		domainErr   *store.DomainError
+		agentErr    *store.AgentNotFoundError
+		mismatch    *contractError
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		return buildErrorResponse(apiErr.status, apiErr.header, errorBody{Error: apiErr.message, Violations: apiErr.violations})
+	case errors.As(err, &securityErr):
+		return buildErrorResponse(http.StatusUnauthorized, bearerChallenge(""), errorBody{Error: "authentication failed: " + securityErr.Error()})
+	case errors.Is(err, store.ErrWrongPassword):
+		resp := buildErrorResponse(http.StatusBadRequest, nil, errorBody{Msg: api.wrongPasswordMsg})
+		resp.problem = "wrong current password"
+		return resp
+	case errors.As(err, &domainErr):
+		return buildErrorResponse(http.StatusBadRequest, nil, errorBody{Error: fmt.Sprintf(domainMessage, domainErr.Domain, domainErr.Required)})
+	case errors.As(err, &agentErr):
+		reason := fmt.Sprintf("agent %d is not an agent of the caller's account", agentErr.AgentID)
+		return buildErrorResponse(http.StatusNotFound, nil, errorBody{
+			Error:      `query parameter "agent_id": ` + reason,
+			Violations: []violation{{Location: "query", Field: "agent_id", Reason: reason}},
+		})
+	case errors.As(err, &mismatch):
+		return buildErrorResponse(http.StatusInternalServerError, nil, errorBody{Error: mismatch.Error()})
+	case isValidationError(err):
+		violations := collectViolations(err, true)
+		return buildErrorResponse(http.StatusBadRequest, nil, errorBody{Error: summarize(violations), Violations: violations})
+	default:
+		resp := buildErrorResponse(http.StatusInternalServerError, nil, errorBody{Error: "Server error"})
+		resp.problem = err.Error()
+		return resp
+	}
+}
+
+func buildErrorResponse(status int, header http.Header, body errorBody) response {
+	// body holds only strings and a slice of structs, which always encode.
+	encoded, _ := json.Marshal(body)
+	h := jsonHeader()
+	for name, values := range header {
+		h[name] = values
+	}
+	problem := body.Error
+	if problem == "" {
+		problem = body.Msg
+	}
+	return response{status: status, header: h, body: encoded, problem: problem}
+}
+
+// bearerChallenge returns the WWW-Authenticate header of RFC 6750 with the
+// given error code, or without one when code is empty.
+func bearerChallenge(code string) http.Header {
+	value := `Bearer realm="` + authRealm + `"`
+	if code != "" {
+		value += `, error="` + code + `"`
+	}
+	return http.Header{"Www-Authenticate": []string{value}}
+}
+
+// summarize joins the first violations into one line, such as
+// `request body: data.userId: value must be a string`.
+func summarize(violations []violation) string {
+	if len(violations) == 0 {
+		return "the request is invalid"
+	}
+	parts := make([]string, 0, maxListedViolations)
+	for i, v := range violations {
+		if i == maxListedViolations {
+			parts = append(parts, fmt.Sprintf("and %d more", len(violations)-i))
+			break
+		}
+		parts = append(parts, describeViolation(v))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func describeViolation(v violation) string {
+	var where string
+	switch v.Location {
+	case "body":
+		where = "request body"
+	case "query":
+		where = "query parameter " + strconv.Quote(v.Field)
+	case "header":
+		where = "header " + strconv.Quote(v.Field)
+	default:
+		where = v.Location + " parameter " + strconv.Quote(v.Field)
+	}
+	if v.Location == "body" && v.Field != "" {
+		where += ": " + v.Field
+	}
+	return where + ": " + v.Reason
+}
+
+// Constructors of the apiErrors that the chain returns.
+
+func errNotFound(path string) error {
+	return &apiError{status: http.StatusNotFound, message: fmt.Sprintf("path %q not found", path)}
+}
+
+func errMethodNotAllowed(method, path string, allowed []string) error {
+	return &apiError{
+		status: http.StatusMethodNotAllowed,
+		message: fmt.Sprintf("method %q not allowed on %q; allowed methods are %s",
+			method, path, strings.Join(allowed, ", ")),
+		header: http.Header{"Allow": []string{strings.Join(allowed, ", ")}},
+	}
+}
+
+func errTooLarge(limit int64) error {
+	return &apiError{status: http.StatusRequestEntityTooLarge, message: fmt.Sprintf("request body exceeds the limit of %d bytes", limit)}
+}
+
+func errUnsupportedMediaType(message string) error {
+	return &apiError{status: http.StatusUnsupportedMediaType, message: message}
+}
+
+func errForbidden(userID string) error {
+	return &apiError{
+		status:     http.StatusForbidden,
+		message:    fmt.Sprintf("data.userId %q does not belong to the API key's account", userID),
+		violations: []violation{{Location: "body", Field: "data.userId", Reason: "does not belong to the API key's account"}},
+	}
+}
+
+// errBadBody is a request body that fails before schema validation.
+func errBadBody(field, reason string) error {
+	v := violation{Location: "body", Field: field, Reason: reason}
+	return &apiError{status: http.StatusBadRequest, message: describeViolation(v), violations: []violation{v}}
+}
+
+// errBadQuery is a query parameter that fails before schema validation.
+func errBadQuery(name, reason string) error {
+	v := violation{Location: "query", Field: name, Reason: reason}
+	return &apiError{status: http.StatusBadRequest, message: describeViolation(v), violations: []violation{v}}
+}
+
+// errPrefer is an unusable Prefer header.
+func errPrefer(message string) error {
+	return &apiError{status: http.StatusBadRequest, message: "Prefer header: " + message, control: true}
+}

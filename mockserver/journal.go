@@ -1,0 +1,197 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Journal sizes.
+const (
+	// maxJournalBody is the maximum number of bytes of one body kept in an entry.
+	maxJournalBody = 16 << 10
+
+	// entryOverhead estimates the bytes of an entry beyond its strings.
+	entryOverhead = 256
+)
+
+// journalEntry is one request as GET /__mock/requests returns it, secrets
+// redacted.
+type journalEntry struct {
+	ID             string              `json:"id"`
+	Time           time.Time           `json:"time"`
+	Method         string              `json:"method"`
+	Path           string              `json:"path"`
+	Query          string              `json:"query,omitempty"`
+	Status         int                 `json:"status"`
+	DurationMS     float64             `json:"duration_ms"`
+	Account        string              `json:"account,omitempty"`
+	RequestHeaders map[string][]string `json:"request_headers"`
+	RequestBody    any                 `json:"request_body,omitempty"`
+	ResponseBody   any                 `json:"response_body,omitempty"`
+}
+
+// journalRecord is one request as the journal keeps it. Redaction runs
+// when the journal is read, so serving a request only keeps references to
+// data that it already holds. Until then the secrets stay in memory, and
+// no output contains them.
+type journalRecord struct {
+	id           string
+	time         time.Time
+	method       string
+	path         string
+	rawQuery     string
+	status       int
+	elapsed      time.Duration
+	account      string
+	header       http.Header // never modified after the request
+	requestBody  keptBody
+	responseBody keptBody
+	size         int
+}
+
+// keptBody is a body as sent, or its rendered form when it was too large
+// to keep whole.
+type keptBody struct {
+	raw      []byte
+	rendered any
+}
+
+func (b keptBody) size() int {
+	if s, ok := b.rendered.(string); ok {
+		return len(s)
+	}
+	return len(b.raw)
+}
+
+// journal keeps the latest requests, bounded in entries and in bytes: the
+// oldest entries are dropped first, and the newest is kept even when it
+// alone exceeds the byte bound. It is safe for concurrent use.
+type journal struct {
+	maxEntries int
+	maxBytes   int
+	maxBody    int
+
+	mu      sync.Mutex
+	records []journalRecord // oldest first; guarded by mu
+	bytes   int             // estimated size of records; guarded by mu
+}
+
+func newJournal(maxEntries, maxBytes int) *journal {
+	return &journal{
+		maxEntries: maxEntries,
+		maxBytes:   maxBytes,
+		maxBody:    min(maxJournalBody, maxBytes/8),
+	}
+}
+
+// add records the exchange.
+func (j *journal) add(ex *exchange, r *http.Request, status int, elapsed time.Duration) {
+	rec := journalRecord{
+		id:           ex.id,
+		time:         ex.start.UTC(),
+		method:       r.Method,
+		path:         r.URL.Path,
+		rawQuery:     r.URL.RawQuery,
+		status:       status,
+		elapsed:      elapsed,
+		account:      ex.account,
+		header:       ex.header,
+		requestBody:  j.keepBody(ex.requestBody),
+		responseBody: j.keepBody(ex.responseBody),
+	}
+	rec.size = recordSize(&rec)
+
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	drop := 0
+	for drop < len(j.records) && (len(j.records)-drop >= j.maxEntries || j.bytes+rec.size > j.maxBytes) {
+		j.bytes -= j.records[drop].size
+		j.records[drop] = journalRecord{}
+		drop++
+	}
+	// Slicing off the front leaves the dropped slots in the array until
+	// append moves the records to a new one, so the memory stays bounded.
+	j.records = append(j.records[drop:], rec)
+	j.bytes += rec.size
+}
+
+// keepBody keeps body when it fits maxBody, and otherwise only its
+// redacted and truncated form, so that no record holds more than about
+// maxBody bytes of one body.
+func (j *journal) keepBody(body []byte) keptBody {
+	if len(body) <= j.maxBody {
+		return keptBody{raw: body}
+	}
+	return keptBody{rendered: j.renderBody(body)}
+}
+
+// render returns the body as an entry shows it.
+func (j *journal) render(b keptBody) any {
+	if b.rendered != nil {
+		return b.rendered
+	}
+	return j.renderBody(b.raw)
+}
+
+// entries returns the journal, oldest first, with secrets redacted.
+func (j *journal) entries() []journalEntry {
+	j.mu.Lock()
+	records := slices.Clone(j.records)
+	j.mu.Unlock()
+
+	out := make([]journalEntry, 0, len(records))
+	for _, rec := range records {
+		out = append(out, journalEntry{
+			ID:             rec.id,
+			Time:           rec.time,
+			Method:         rec.method,
+			Path:           rec.path,
+			Query:          redactQuery(rec.rawQuery),
+			Status:         rec.status,
+			DurationMS:     float64(rec.elapsed.Microseconds()) / 1000,
+			Account:        rec.account,
+			RequestHeaders: redactHeaders(rec.header),
+			RequestBody:    j.render(rec.requestBody),
+			ResponseBody:   j.render(rec.responseBody),
+		})
+	}
+	return out
+}
+
+// renderBody returns the body with secrets redacted, as JSON when it is
+// JSON and fits maxBody, and otherwise as a string cut at maxBody. A body
+// that is not JSON cannot be searched for secrets, so only its size is
+// shown.
+func (j *journal) renderBody(body []byte) any {
+	if len(body) == 0 {
+		return nil
+	}
+	clean, err := redactJSON(body)
+	if err != nil {
+		return fmt.Sprintf("[body of %d bytes not recorded: it is not valid JSON]", len(body))
+	}
+	if len(clean) <= j.maxBody {
+		return json.RawMessage(clean)
+	}
+	cut := j.maxBody
+	for cut > 0 && !utf8.RuneStart(clean[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s...[truncated; %d bytes in all]", clean[:cut], len(clean))
+}
+
+func recordSize(rec *journalRecord) int {
+	size := entryOverhead + len(rec.id) + len(rec.method) + len(rec.path) + len(rec.rawQuery) + len(rec.account)
+	for name, values := range rec.header {
+		size += len(name)
+		for _, v := range values {
+			size += len(v)
+		}
+	}
+	return size + rec.requestBody.size() + rec.responseBody.size()
+}

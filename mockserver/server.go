@@ -1,0 +1,195 @@
+// Package mockserver serves the CallFluent User Services API from its
+// OpenAPI contract. Every request is authenticated and validated against
+// the contract, the five documented operations change per-account state in
+// a store, and every response is validated before it is sent. Operations
+// without a behaviour are served from their documented examples.
+//
+// A request may force a documented response with the Prefer header, as
+// Prism does: "code=404", "example=wrongCurrentPassword" or both, and
+// "delay=250ms" (at most 10s). Authentication and validation still run
+// first, and a forced response changes no state.
+//
+// With Config.Admin, the admin API under /__mock/ resets the accounts
+// (POST /__mock/reset), returns the journal of recent requests with
+// secrets redacted (GET /__mock/requests) and reports readiness
+// (GET /__mock/health).
+package mockserver
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/callfluent/usermock/spec"
+	"github.com/callfluent/usermock/store"
+)
+
+// DefaultBodyLimit is the request body limit in bytes when Config.BodyLimit
+// is 0.
+const DefaultBodyLimit = 1 << 20
+
+// Journal bounds used when Config leaves them 0.
+const (
+	defaultJournalSize  = 200
+	defaultJournalBytes = 1 << 20
+)
+
+// Config configures a Server. Spec and Fixtures are required.
+type Config struct {
+	Spec         *spec.Spec      // required
+	Fixtures     *store.Fixtures // required
+	Logger       *slog.Logger    // nil discards logs
+	BodyLimit    int64           // max request body in bytes; 0 means DefaultBodyLimit (1 MiB)
+	CORSOrigins  []string        // allowed browser origins; nil means ["*"]
+	Admin        bool            // serve the /__mock/ admin API
+	Strict       bool            // an invalid response becomes a 500 naming the violation
+	JournalSize  int             // max journal entries; 0 means 200
+	JournalBytes int             // max journal bytes; 0 means 1 MiB
+}
+
+// Server is the mock server, an http.Handler. It is safe for concurrent use,
+// and ReloadSpec, ReloadFixtures and Reset may run while it serves: each
+// request uses the contract and the accounts that were current when it
+// started.
+type Server struct {
+	logger     *slog.Logger
+	bodyLimit  int64
+	origins    []string
+	admin      bool
+	strict     bool
+	journal    *journal
+	behaviours map[string]behaviour
+
+	// api holds the contract and everything derived from it; data holds
+	// the fixtures and the account store. Each is swapped as a whole.
+	api  atomic.Pointer[apiState]
+	data atomic.Pointer[dataState]
+
+	// idPrefix and idCounter make the generated request ids.
+	idPrefix  string
+	idCounter atomic.Uint64
+}
+
+var (
+	_ http.Handler = (*Server)(nil)
+	_ error        = (*apiError)(nil)
+	_ error        = (*contractError)(nil)
+	_ error        = (*jsonError)(nil)
+)
+
+// dataState is the fixtures with the store built from them.
+type dataState struct {
+	fixtures *store.Fixtures
+	store    *store.Store
+}
+
+// New returns a Server for cfg. It fails when the spec or the fixtures are
+// missing or the fixtures are invalid.
+func New(cfg Config) (*Server, error) {
+	if cfg.Spec == nil {
+		return nil, errors.New("new mock server: Config.Spec is required")
+	}
+	if cfg.Fixtures == nil {
+		return nil, errors.New("new mock server: Config.Fixtures is required")
+	}
+	if err := cfg.Fixtures.Validate(); err != nil {
+		return nil, fmt.Errorf("new mock server: %w", err)
+	}
+	if cfg.BodyLimit < 0 {
+		return nil, fmt.Errorf("new mock server: Config.BodyLimit is %d; it must be 0 or more", cfg.BodyLimit)
+	}
+
+	s := &Server{
+		logger:     cfg.Logger,
+		bodyLimit:  cfg.BodyLimit,
+		origins:    cfg.CORSOrigins,
+		admin:      cfg.Admin,
+		strict:     cfg.Strict,
+		journal:    newJournal(orDefault(cfg.JournalSize, defaultJournalSize), orDefault(cfg.JournalBytes, defaultJournalBytes)),
+		behaviours: defaultBehaviours(),
+		idPrefix:   randomPrefix(),
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.bodyLimit == 0 {
+		s.bodyLimit = DefaultBodyLimit
+	}
+	if s.origins == nil {
+		s.origins = []string{"*"}
+	}
+
+	s.api.Store(s.newAPIState(cfg.Spec))
+	s.data.Store(newDataState(cfg.Fixtures))
+	return s, nil
+}
+
+func orDefault(value, fallback int) int {
+	if value <= 0 {
+		return fallback
+	}
+	return value
+}
+
+func randomPrefix() string {
+	b := make([]byte, 4)
+	// crypto/rand.Read never returns an error since Go 1.24.
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func newDataState(fx *store.Fixtures) *dataState {
+	return &dataState{fixtures: fx, store: store.New(fx)}
+}
+
+// ReloadSpec replaces the contract. Requests already running finish with the
+// old one; account state is kept. A nil sp is ignored and logged.
+func (s *Server) ReloadSpec(sp *spec.Spec) {
+	if sp == nil {
+		s.logger.Error("reload spec ignored: the spec is nil")
+		return
+	}
+	s.api.Store(s.newAPIState(sp))
+	s.logger.Info("spec reloaded", "version", sp.Version(), "operations", len(sp.Operations()))
+}
+
+// ReloadFixtures replaces the fixtures and resets every account to them.
+// Fixtures that fail Validate are ignored and logged, and the current ones
+// stay.
+func (s *Server) ReloadFixtures(fx *store.Fixtures) {
+	if fx == nil {
+		s.logger.Error("reload fixtures ignored: the fixtures are nil")
+		return
+	}
+	if err := fx.Validate(); err != nil {
+		s.logger.Error("reload fixtures ignored: invalid fixtures", "error", err)
+		return
+	}
+	s.data.Store(newDataState(fx))
+	s.logger.Info("fixtures reloaded", "accounts", len(fx.Accounts))
+}
+
+// Reset restores every account from the current fixtures.
+func (s *Server) Reset() {
+	s.data.Load().store.Reset()
+	s.logger.Info("accounts reset")
+}
+
+// ServeHTTP serves one request through the middleware chain: request id,
+// panic recovery, request log and journal, CORS, then the admin API or the
+// contract's operations.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ex := s.newExchange(r)
+	sw := &statusWriter{ResponseWriter: w}
+	sw.Header().Set(headerRequestID, ex.id)
+	r = r.WithContext(withExchange(r.Context(), ex))
+
+	defer s.finish(sw, r, ex)
+	defer s.recoverPanic(sw, r, ex)
+
+	s.api.Load().handler.ServeHTTP(sw, r)
+}
