@@ -1,0 +1,83 @@
+package fakes_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/callfluent/usermock/contract/fakes"
+)
+
+func TestFaultNamesAreDistinct(t *testing.T) {
+	seen := map[string]bool{}
+	for _, fault := range fakes.Faults() {
+		name := fault.String()
+		assert.NotEqual(t, "Fault(invalid)", name)
+		assert.False(t, seen[name], "%s appears twice", name)
+		seen[name] = true
+	}
+	assert.Equal(t, "None", fakes.None.String())
+	assert.Equal(t, "Fault(invalid)", fakes.Fault(-1).String())
+}
+
+// post sends a JSON body with the first demo key and returns the status.
+func post(t *testing.T, url, body string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer demo-api-key")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestFakesKeepSeparateState(t *testing.T) {
+	first := httptest.NewServer(fakes.New(fakes.Options{}))
+	t.Cleanup(first.Close)
+	second := httptest.NewServer(fakes.New(fakes.Options{}))
+	t.Cleanup(second.Close)
+
+	require.Equal(t, http.StatusOK, post(t, first.URL+"/user/reset-password", `{"data":{"oldPass":"123456","newPass":"changed"}}`))
+
+	assert.Equal(t, http.StatusBadRequest, post(t, first.URL+"/user/reset-password", `{"data":{"oldPass":"123456","newPass":"x"}}`))
+	assert.Equal(t, http.StatusOK, post(t, second.URL+"/user/reset-password", `{"data":{"oldPass":"123456","newPass":"123456"}}`))
+}
+
+func TestConformingFakeEdgeCaseStatuses(t *testing.T) {
+	server := httptest.NewServer(fakes.New(fakes.Options{}))
+	t.Cleanup(server.Close)
+
+	cases := []struct {
+		name, method, path, body string
+		want                     int
+	}{
+		{"unknown path", http.MethodGet, "/user/profiles", "", http.StatusNotFound},
+		{"wrong method", http.MethodGet, "/user/reset-password", "", http.StatusMethodNotAllowed},
+		{"unknown agent", http.MethodPost, "/user/update-detail?agent_id=99", `{"data":{"phone_number":"+1 234 5678910"}}`, http.StatusNotFound},
+		{"known agent", http.MethodPost, "/user/update-detail?agent_id=1", `{"data":{"phone_number":"+1 234 5678910"}}`, http.StatusOK},
+		{"extra wrapper member", http.MethodPost, "/user/update-detail", `{"data":{"phone_number":"+1 234 5678910"},"x":1}`, http.StatusBadRequest},
+		{"port out of range", http.MethodPost, "/user/update-smtp-setting",
+			`{"data":{"userId":"12","smtp_host":"h","smtp_port":"70000","smtp_username":"u","smtp_password":"p","from_name":"n","from_email":"a@b.co"}}`,
+			http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, err := http.NewRequest(c.method, server.URL+c.path, strings.NewReader(c.body))
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer demo-api-key")
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+
+			assert.Equal(t, c.want, resp.StatusCode)
+			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+		})
+	}
+}
