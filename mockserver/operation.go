@@ -21,7 +21,7 @@ func (s *Server) serveAPI(api *apiState, w http.ResponseWriter, r *http.Request)
 		return
 	}
 
-	route, params, err := api.spec.Router.FindRoute(r)
+	route, params, err := api.spec.FindRoute(r)
 	if err != nil {
 		s.sendError(api, w, r, routeError(api, r, err))
 		return

@@ -89,7 +89,7 @@ func benchmarkRouteAndValidate(b *testing.B, sp *spec.Spec, newRequest func() *h
 }
 
 func routeAndValidate(ctx context.Context, sp *spec.Spec, options *openapi3filter.Options, r *http.Request) error {
-	route, pathParams, err := sp.Router.FindRoute(r)
+	route, pathParams, err := sp.FindRoute(r)
 	if err != nil {
 		return fmt.Errorf("find route %s %s: %w", r.Method, r.URL.Path, err)
 	}

@@ -375,3 +375,37 @@ func TestLoadRejectsInvalidSpec(t *testing.T) {
 		})
 	}
 }
+
+func TestFindRouteAgreesWithRouter(t *testing.T) {
+	s := loadDefault(t)
+	cases := []struct{ method, target string }{
+		{http.MethodGet, "/user/profile"},
+		{http.MethodPost, "/user/update-setting"},
+		{http.MethodGet, "/user/update-setting"},
+		{http.MethodHead, "/user/profile"},
+		{"BREW", "/user/profile"},
+		{http.MethodGet, "/user/profile/"},
+		{http.MethodGet, "/user/%70rofile"},
+		{http.MethodGet, "/user/./profile"},
+		{http.MethodGet, "//user/profile"},
+		{http.MethodGet, "/user/nothing"},
+		{http.MethodGet, "/user/profile?x=1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.method+" "+tc.target, func(t *testing.T) {
+			req := httptest.NewRequest(tc.method, tc.target, nil)
+			fast, _, fastErr := s.FindRoute(req)
+			slow, _, slowErr := s.Router.FindRoute(req)
+
+			assert.Equal(t, slowErr, fastErr)
+			if slow == nil {
+				assert.Nil(t, fast)
+				return
+			}
+			require.NotNil(t, fast)
+			assert.Equal(t, slow.Path, fast.Path)
+			assert.Equal(t, slow.Method, fast.Method)
+			assert.Same(t, slow.Operation, fast.Operation)
+		})
+	}
+}
