@@ -22,13 +22,13 @@ var adminRoutes = map[string]adminRoute{
 // reading the journal does not change it.
 func (s *Server) serveAdmin(api *apiState, w http.ResponseWriter, r *http.Request) {
 	exchangeFrom(r).journaled = false
-	route, ok := adminRoutes[r.URL.Path]
+	route, ok := adminRoutes[r.URL.EscapedPath()]
 	switch {
 	case !ok:
-		s.sendError(api, w, r, errNotFound(r.URL.Path))
+		s.sendError(api, w, r, errNotFound(r.URL.EscapedPath()))
 		return
 	case r.Method != route.method:
-		s.sendError(api, w, r, errMethodNotAllowed(r.Method, r.URL.Path, []string{route.method}))
+		s.sendError(api, w, r, errMethodNotAllowed(r.Method, r.URL.EscapedPath(), []string{route.method}))
 		return
 	}
 

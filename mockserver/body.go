@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -35,7 +36,10 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, requestBody *o
 		if errors.As(err, &tooLarge) {
 			return nil, errTooLarge(s.bodyLimit)
 		}
-		return nil, fmt.Errorf("read request body: %w", err)
+		// The client sent less than it declared, broke the chunked
+		// encoding, or was cut off by the server's read timeout. Each is a
+		// fault of the request, so the status is 400 and not 500.
+		return nil, errBadBody("", fmt.Sprintf("could not be read (%v); send the whole body that Content-Length or the chunked encoding declares", err))
 	}
 	exchangeFrom(r).requestBody = data
 
@@ -90,14 +94,22 @@ func jsonMediaTypes(requestBody *openapi3.RequestBody) []string {
 	return out
 }
 
-// checkRepeatedQuery rejects a query parameter sent more than once when its
+// checkQuery rejects a query string that does not parse, for an operation
+// that documents query parameters. The validator and the behaviours read
+// url.URL.Query, which silently drops every pair with a semicolon or an
+// invalid percent-encoding, so a documented parameter would be ignored.
+// checkQuery also rejects a query parameter sent more than once when its
 // schema is not an array, since the validator would check only the first
 // value.
-func checkRepeatedQuery(r *http.Request, op *openapi3.Operation) error {
-	if r.URL.RawQuery == "" {
+func checkQuery(r *http.Request, op *openapi3.Operation) error {
+	if r.URL.RawQuery == "" || !hasQueryParameter(op) {
 		return nil
 	}
-	query := r.URL.Query()
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		v := violation{Location: "query", Reason: fmt.Sprintf("is invalid (%v); separate parameters with & and percent-encode reserved characters", err)}
+		return &apiError{status: http.StatusBadRequest, message: "query string: " + v.Reason, violations: []violation{v}}
+	}
 	for _, ref := range op.Parameters {
 		param := ref.Value
 		if param == nil || param.In != openapi3.ParameterInQuery || len(query[param.Name]) < 2 {
@@ -109,6 +121,15 @@ func checkRepeatedQuery(r *http.Request, op *openapi3.Operation) error {
 		return errBadQuery(param.Name, fmt.Sprintf("is sent %d times; send it once", len(query[param.Name])))
 	}
 	return nil
+}
+
+func hasQueryParameter(op *openapi3.Operation) bool {
+	for _, ref := range op.Parameters {
+		if ref.Value != nil && ref.Value.In == openapi3.ParameterInQuery {
+			return true
+		}
+	}
+	return false
 }
 
 // newBodyReader returns data as a request body.

@@ -116,7 +116,7 @@ func (s *Server) recoverPanic(w *statusWriter, r *http.Request, ex *exchange) {
 	}
 
 	ex.err = fmt.Errorf("panic: %v", recovered)
-	s.logger.Error("panic while serving request", "id", ex.id, "method", r.Method, "path", r.URL.Path,
+	s.logger.Error("panic while serving request", "id", ex.id, "method", r.Method, "path", r.URL.EscapedPath(),
 		"error", ex.err, "stack", string(debug.Stack()))
 	if w.status != 0 {
 		return
@@ -145,14 +145,15 @@ func (s *Server) finish(w *statusWriter, r *http.Request, ex *exchange) {
 }
 
 // logRequest logs one line per request at info, or at error for a 5xx, and
-// for a rejected request a debug line with the reason. It logs the path
-// without the query, and no header or body, so no secret reaches the log.
+// for a rejected request a debug line with the reason. It logs the escaped
+// path without the query, and no header or body, so no secret reaches the
+// log.
 func (s *Server) logRequest(r *http.Request, ex *exchange, status int, elapsed time.Duration) {
 	ctx := r.Context()
 	attrs := []slog.Attr{
 		slog.String("id", ex.id),
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
+		slog.String("path", r.URL.EscapedPath()),
 		slog.Int("status", status),
 		slog.Duration("duration", elapsed),
 		slog.String("account", ex.account),

@@ -169,8 +169,16 @@ func errMethodNotAllowed(method, path string, allowed []string) error {
 	}
 }
 
+// errTooLarge closes the connection after the response. Without it net/http
+// reads what is left of the body before it responds, up to 256 KiB, so a
+// client that declared a body and stalled would wait for its 413 until the
+// read timeout.
 func errTooLarge(limit int64) error {
-	return &apiError{status: http.StatusRequestEntityTooLarge, message: fmt.Sprintf("request body exceeds the limit of %d bytes", limit)}
+	return &apiError{
+		status:  http.StatusRequestEntityTooLarge,
+		message: fmt.Sprintf("request body exceeds the limit of %d bytes", limit),
+		header:  http.Header{"Connection": []string{"close"}},
+	}
 }
 
 func errUnsupportedMediaType(message string) error {

@@ -169,6 +169,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{name: "missing fixtures", cfg: Config{Spec: sp}, want: "Config.Fixtures is required"},
 		{name: "invalid fixtures", cfg: Config{Spec: sp, Fixtures: &store.Fixtures{}}, want: "at least one account is required"},
 		{name: "negative body limit", cfg: Config{Spec: sp, Fixtures: fx, BodyLimit: -1}, want: "BodyLimit is -1"},
+		{name: "tiny journal bound", cfg: Config{Spec: sp, Fixtures: fx, JournalBytes: 1000}, want: "JournalBytes is 1000; it must be 0 (for 1 MiB) or at least 4096"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,6 +37,13 @@ type testServer struct {
 // contract and fixtures; edit changes the Config first.
 func newTestServer(t *testing.T, edit ...func(*Config)) *testServer {
 	t.Helper()
+	return startTestServer(t, func(*http.Server) {}, edit...)
+}
+
+// startTestServer is newTestServer with a hook that configures the
+// http.Server, such as its MaxHeaderBytes, before it starts.
+func startTestServer(t *testing.T, configure func(*http.Server), edit ...func(*Config)) *testServer {
+	t.Helper()
 	sp, err := spec.Default()
 	require.NoError(t, err)
 	fx, err := store.Default()
@@ -56,7 +63,9 @@ func newTestServer(t *testing.T, edit ...func(*Config)) *testServer {
 	srv, err := New(cfg)
 	require.NoError(t, err)
 
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewUnstartedServer(srv)
+	configure(ts.Config)
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &testServer{Server: srv, url: ts.URL, logs: logs}
 }

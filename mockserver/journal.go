@@ -17,6 +17,10 @@ const (
 
 	// entryOverhead estimates the bytes of an entry beyond its strings.
 	entryOverhead = 256
+
+	// maxShrunkField is the longest method, path or query kept in an entry
+	// that had to shrink to fit the journal's byte bound.
+	maxShrunkField = 256
 )
 
 // journalEntry is one request as GET /__mock/requests returns it, secrets
@@ -33,6 +37,10 @@ type journalEntry struct {
 	RequestHeaders map[string][]string `json:"request_headers"`
 	RequestBody    any                 `json:"request_body,omitempty"`
 	ResponseBody   any                 `json:"response_body,omitempty"`
+
+	// Note gives the reason why the headers and bodies are missing from an
+	// entry that alone exceeded the journal's byte bound.
+	Note string `json:"note,omitempty"`
 }
 
 // journalRecord is one request as the journal keeps it. Redaction runs
@@ -51,6 +59,7 @@ type journalRecord struct {
 	header       http.Header // never modified after the request
 	requestBody  keptBody
 	responseBody keptBody
+	note         string
 	size         int
 }
 
@@ -62,15 +71,20 @@ type keptBody struct {
 }
 
 func (b keptBody) size() int {
-	if s, ok := b.rendered.(string); ok {
-		return len(s)
+	switch rendered := b.rendered.(type) {
+	case string:
+		return len(rendered)
+	case json.RawMessage:
+		// A body that shrank under maxBody when compacted and redacted.
+		return len(rendered)
 	}
 	return len(b.raw)
 }
 
-// journal keeps the latest requests, bounded in entries and in bytes: the
-// oldest entries are dropped first, and the newest is kept even when it
-// alone exceeds the byte bound. It is safe for concurrent use.
+// journal keeps the latest requests, bounded in entries and in estimated
+// bytes (see recordSize), and drops the oldest entries first. A record that
+// alone exceeds the byte bound loses its headers and bodies, and when even
+// that does not fit, it is not kept. It is safe for concurrent use.
 type journal struct {
 	maxEntries int
 	maxBytes   int
@@ -95,7 +109,7 @@ func (j *journal) add(ex *exchange, r *http.Request, status int, elapsed time.Du
 		id:           ex.id,
 		time:         ex.start.UTC(),
 		method:       r.Method,
-		path:         r.URL.Path,
+		path:         r.URL.EscapedPath(),
 		rawQuery:     r.URL.RawQuery,
 		status:       status,
 		elapsed:      elapsed,
@@ -105,6 +119,12 @@ func (j *journal) add(ex *exchange, r *http.Request, status int, elapsed time.Du
 		responseBody: j.keepBody(ex.responseBody),
 	}
 	rec.size = recordSize(&rec)
+	if rec.size > j.maxBytes {
+		shrink(&rec, j.maxBytes)
+		if rec.size > j.maxBytes {
+			return
+		}
+	}
 
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -118,6 +138,31 @@ func (j *journal) add(ex *exchange, r *http.Request, status int, elapsed time.Du
 	// append moves the records to a new one, so the memory stays bounded.
 	j.records = append(j.records[drop:], rec)
 	j.bytes += rec.size
+}
+
+// shrink drops the headers and bodies of rec and cuts its method, path and
+// query to maxShrunkField bytes, for a record larger than maxBytes.
+func shrink(rec *journalRecord, maxBytes int) {
+	rec.note = fmt.Sprintf("headers and bodies not recorded: the entry of %d bytes exceeds the journal's limit of %d bytes", rec.size, maxBytes)
+	rec.header = nil
+	rec.requestBody = keptBody{}
+	rec.responseBody = keptBody{}
+	rec.method = cutString(rec.method, maxShrunkField)
+	rec.path = cutString(rec.path, maxShrunkField)
+	rec.rawQuery = cutString(rec.rawQuery, maxShrunkField)
+	rec.size = recordSize(rec)
+}
+
+// cutString returns s cut to at most limit bytes at a rune boundary.
+func cutString(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // keepBody keeps body when it fits maxBody, and otherwise only its
@@ -158,6 +203,7 @@ func (j *journal) entries() []journalEntry {
 			RequestHeaders: redactHeaders(rec.header),
 			RequestBody:    j.render(rec.requestBody),
 			ResponseBody:   j.render(rec.responseBody),
+			Note:           rec.note,
 		})
 	}
 	return out
@@ -186,7 +232,7 @@ func (j *journal) renderBody(body []byte) any {
 }
 
 func recordSize(rec *journalRecord) int {
-	size := entryOverhead + len(rec.id) + len(rec.method) + len(rec.path) + len(rec.rawQuery) + len(rec.account)
+	size := entryOverhead + len(rec.id) + len(rec.method) + len(rec.path) + len(rec.rawQuery) + len(rec.account) + len(rec.note)
 	for name, values := range rec.header {
 		size += len(name)
 		for _, v := range values {

@@ -14,9 +14,14 @@ import (
 const adminPrefix = "/__mock/"
 
 // serveAPI serves a request that passed CORS: the admin API, or an
-// operation of the contract.
+// operation of the contract. Both match the path as sent, in its escaped
+// form, so percent-encoded octets are not decoded, dot segments are not
+// removed and a trailing slash is not dropped. Paths such as
+// /user/%70rofile, /user/./profile and /user/profile/ therefore get 404,
+// and no other spelling of a path reaches its operation. No request is
+// redirected.
 func (s *Server) serveAPI(api *apiState, w http.ResponseWriter, r *http.Request) {
-	if s.admin && strings.HasPrefix(r.URL.Path, adminPrefix) {
+	if s.admin && strings.HasPrefix(r.URL.EscapedPath(), adminPrefix) {
 		s.serveAdmin(api, w, r)
 		return
 	}
@@ -36,9 +41,9 @@ func (s *Server) serveAPI(api *apiState, w http.ResponseWriter, r *http.Request)
 
 func routeError(api *apiState, r *http.Request, err error) error {
 	if errors.Is(err, routers.ErrMethodNotAllowed) {
-		return errMethodNotAllowed(r.Method, r.URL.Path, api.spec.AllowedMethods(r))
+		return errMethodNotAllowed(r.Method, r.URL.EscapedPath(), api.spec.AllowedMethods(r))
 	}
-	return errNotFound(r.URL.Path)
+	return errNotFound(r.URL.EscapedPath())
 }
 
 // sendError sends the response for err without checking it against the
@@ -127,7 +132,7 @@ func (s *Server) answer(api *apiState, w http.ResponseWriter, input *openapi3fil
 func (s *Server) validateRequest(w http.ResponseWriter, input *openapi3filter.RequestValidationInput) (any, error) {
 	r := input.Request
 	operation := input.Route.Operation
-	if err := checkRepeatedQuery(r, operation); err != nil {
+	if err := checkQuery(r, operation); err != nil {
 		return nil, err
 	}
 

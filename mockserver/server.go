@@ -38,6 +38,12 @@ const (
 	defaultJournalBytes = 1 << 20
 )
 
+// minJournalBytes is the smallest Config.JournalBytes that New accepts. An
+// entry that lost its headers and bodies counts up to about 1.2 KiB
+// (entryOverhead, the id, three fields of maxShrunkField and the note), so a
+// much smaller bound could keep no entry at all.
+const minJournalBytes = 4096
+
 // Config configures a Server. Spec and Fixtures are required.
 type Config struct {
 	Spec         *spec.Spec      // required
@@ -48,7 +54,7 @@ type Config struct {
 	Admin        bool            // serve the /__mock/ admin API
 	Strict       bool            // an invalid response becomes a 500 naming the violation
 	JournalSize  int             // max journal entries; 0 means 200
-	JournalBytes int             // max journal bytes; 0 means 1 MiB
+	JournalBytes int             // max journal bytes, at least 4096; 0 means 1 MiB
 }
 
 // Server is the mock server, an http.Handler. It is safe for concurrent use,
@@ -101,6 +107,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.BodyLimit < 0 {
 		return nil, fmt.Errorf("new mock server: Config.BodyLimit is %d; it must be 0 or more", cfg.BodyLimit)
+	}
+	if cfg.JournalBytes > 0 && cfg.JournalBytes < minJournalBytes {
+		return nil, fmt.Errorf("new mock server: Config.JournalBytes is %d; it must be 0 (for 1 MiB) or at least %d", cfg.JournalBytes, minJournalBytes)
 	}
 
 	s := &Server{

@@ -45,6 +45,27 @@ const (
 	shutdownTimeout = 15 * time.Second
 )
 
+// serverLimits are the timeouts and size limits that serve applies. Tests
+// pass shorter timeouts, and run always passes productionLimits.
+type serverLimits struct {
+	readHeaderTimeout time.Duration
+	readTimeout       time.Duration
+	writeTimeout      time.Duration
+	idleTimeout       time.Duration
+	maxHeaderBytes    int
+	shutdownTimeout   time.Duration
+}
+
+// productionLimits are the limits above.
+var productionLimits = serverLimits{
+	readHeaderTimeout: readHeaderTimeout,
+	readTimeout:       readTimeout,
+	writeTimeout:      writeTimeout,
+	idleTimeout:       idleTimeout,
+	maxHeaderBytes:    maxHeaderBytes,
+	shutdownTimeout:   shutdownTimeout,
+}
+
 // run is the whole command: it parses args (with getenv as the
 // environment), then serves until ctx is cancelled and every in-flight
 // request has finished. It writes the address banner to stdout and logs to
@@ -92,7 +113,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	printBanner(stdout, ln.Addr(), fx)
 	logger.Info("mock server started", "addr", ln.Addr().String(), "spec_version", sp.Version(),
 		"accounts", len(fx.Accounts), "admin", cfg.admin, "strict", cfg.strict, "watch", cfg.watch)
-	return serve(ctx, ln, mock, logger)
+	return serve(ctx, ln, mock, logger, productionLimits)
 }
 
 func newLogger(cfg *config, stderr io.Writer) *slog.Logger {
@@ -146,19 +167,25 @@ func dialAddress(hostport string) string {
 	return net.JoinHostPort(host, port)
 }
 
-// serve serves on ln until ctx is cancelled, then shuts down gracefully:
-// the listener closes at once, so new connections are refused, and
-// in-flight requests get shutdownTimeout to finish.
-func serve(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger) error {
-	srv := &http.Server{
+// newHTTPServer returns the http.Server for handler with limits applied and
+// its error log sent to logger at warn level.
+func newHTTPServer(handler http.Handler, logger *slog.Logger, limits serverLimits) *http.Server {
+	return &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: limits.readHeaderTimeout,
+		ReadTimeout:       limits.readTimeout,
+		WriteTimeout:      limits.writeTimeout,
+		IdleTimeout:       limits.idleTimeout,
+		MaxHeaderBytes:    limits.maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+}
+
+// serve serves on ln until ctx is cancelled, then shuts down gracefully:
+// the listener closes at once, so new connections are refused, and
+// in-flight requests get limits.shutdownTimeout to finish.
+func serve(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger, limits serverLimits) error {
+	srv := newHTTPServer(handler, logger, limits)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -168,12 +195,12 @@ func serve(ctx context.Context, ln net.Listener, handler http.Handler, logger *s
 	case <-ctx.Done():
 	}
 
-	logger.Info("mock server shutting down", "reason", context.Cause(ctx).Error(), "timeout", shutdownTimeout)
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	logger.Info("mock server shutting down", "reason", context.Cause(ctx).Error(), "timeout", limits.shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), limits.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		srv.Close()
-		return fmt.Errorf("shut down: in-flight requests did not finish within %v: %w", shutdownTimeout, err)
+		return fmt.Errorf("shut down: in-flight requests did not finish within %v: %w", limits.shutdownTimeout, err)
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
