@@ -71,8 +71,8 @@ func positiveCheck(op spec.Operation) Check {
 
 // exampleExchange sends op's example request once per run; later checks
 // that evaluate the same response share it.
-func (s *session) exampleExchange(ctx context.Context, op spec.Operation) (*Exchange, error) {
-	exchanges, err := s.sharedExchanges("example/"+op.ID, func() ([]*Exchange, error) {
+func (s *session) exampleExchange(ctx context.Context, op spec.Operation) (*exchange, error) {
+	exchanges, err := s.sharedExchanges("example/"+op.ID, func() ([]*exchange, error) {
 		c := call{operationID: op.ID, authorization: s.primary.authorization()}
 		if requestMediaType(op) != nil {
 			body, err := s.exampleRequest(op)
@@ -81,7 +81,7 @@ func (s *session) exampleExchange(ctx context.Context, op spec.Operation) (*Exch
 			}
 			c.body = body
 		}
-		return []*Exchange{s.do(ctx, c)}, nil
+		return []*exchange{s.do(ctx, c)}, nil
 	})
 	if err != nil {
 		return nil, err

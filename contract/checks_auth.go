@@ -54,13 +54,13 @@ func authChecks(sp *spec.Spec, op spec.Operation) []Check {
 			status:     unauthorizedStatus,
 			provenance: Documented,
 			mutates:    !harmlessWhenServed[op.ID],
-			send: func(ctx context.Context, s *session) ([]*Exchange, error) {
+			send: func(ctx context.Context, s *session) ([]*exchange, error) {
 				body, err := s.authProbeBody(op)
 				if err != nil {
 					return nil, err
 				}
 				c := call{operationID: op.ID, authorization: variant.header(s), body: body}
-				return []*Exchange{s.do(ctx, c)}, nil
+				return []*exchange{s.do(ctx, c)}, nil
 			},
 		}
 		checks = append(checks, n.checks()...)

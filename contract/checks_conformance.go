@@ -27,8 +27,8 @@ func conformanceChecks(op spec.Operation) []Check {
 }
 
 // received returns the exchanges with op that got a response.
-func (s *session) received(op spec.Operation) ([]*Exchange, error) {
-	var out []*Exchange
+func (s *session) received(op spec.Operation) ([]*exchange, error) {
+	var out []*exchange
 	for _, ex := range s.exchanges {
 		if ex.OperationID == op.ID && ex.Err == nil {
 			out = append(out, ex)
@@ -47,7 +47,7 @@ func (s *session) expectDocumentedShapes(op spec.Operation) error {
 	if err != nil {
 		return err
 	}
-	return firstBroken(exchanges, func(ex *Exchange) []violation {
+	return firstBroken(exchanges, func(ex *exchange) []violation {
 		found := s.violations(ex)
 		if len(found) == 0 || s.expectRejected(ex) == nil {
 			return nil
@@ -71,7 +71,7 @@ func (s *session) expectNoServerError(op spec.Operation) error {
 	if err != nil {
 		return err
 	}
-	return firstBroken(exchanges, func(ex *Exchange) []violation {
+	return firstBroken(exchanges, func(ex *exchange) []violation {
 		if ex.Status >= 500 {
 			return []violation{{text: fmt.Sprintf("status %d", ex.Status)}}
 		}
@@ -81,8 +81,8 @@ func (s *session) expectNoServerError(op spec.Operation) error {
 
 // firstBroken applies rule to each exchange and fails with the first
 // broken one, counting the others.
-func firstBroken(exchanges []*Exchange, rule func(*Exchange) []violation) error {
-	var first *Exchange
+func firstBroken(exchanges []*exchange, rule func(*exchange) []violation) error {
+	var first *exchange
 	var firstFound []violation
 	broken := 0
 	for _, ex := range exchanges {

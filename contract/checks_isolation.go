@@ -3,9 +3,10 @@ package contract
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
-	"sort"
+	"slices"
 
 	"github.com/callfluent/usermock/spec"
 )
@@ -42,25 +43,25 @@ func foreignUserID(op spec.Operation) negative {
 	return negative{
 		op: op, subject: "userId of the second account", status: forbiddenStatus,
 		provenance: provenance, basis: basis, mutates: true, second: true,
-		send: func(ctx context.Context, s *session) ([]*Exchange, error) {
-			return []*Exchange{s.foreignWrite(ctx, op)}, nil
+		send: func(ctx context.Context, s *session) ([]*exchange, error) {
+			return []*exchange{s.foreignWrite(ctx, op)}, nil
 		},
 	}
 }
 
 // foreignWrite sends, once per run, the first account's write with the
 // second account's userId.
-func (s *session) foreignWrite(ctx context.Context, op spec.Operation) *Exchange {
-	exchanges, err := s.sharedExchanges("foreign/"+op.ID, func() ([]*Exchange, error) {
+func (s *session) foreignWrite(ctx context.Context, op spec.Operation) *exchange {
+	exchanges, err := s.sharedExchanges("foreign/"+op.ID, func() ([]*exchange, error) {
 		body, err := s.ownWriteBody(op)
 		if err != nil {
 			return nil, err
 		}
 		dataOf(body)[fieldUserID] = s.secondary.userID
-		return []*Exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: body})}, nil
+		return []*exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: body})}, nil
 	})
 	if err != nil {
-		return &Exchange{OperationID: op.ID, Err: err}
+		return &exchange{OperationID: op.ID, Err: err}
 	}
 	return exchanges[0]
 }
@@ -140,7 +141,7 @@ func profileDiff(before, after map[string]any) string {
 	var changed []string
 	for _, section := range []string{"user", "setting"} {
 		old, current := stringFields(before[section]), stringFields(after[section])
-		for name := range mergeKeys(old, current) {
+		for _, name := range slices.Sorted(maps.Keys(mergeKeys(old, current))) {
 			if old[name] != current[name] {
 				changed = append(changed, fmt.Sprintf("%s.%s %q -> %q", section, name, old[name], current[name]))
 			}
@@ -149,7 +150,6 @@ func profileDiff(before, after map[string]any) string {
 	if len(changed) == 0 {
 		return "the profile body differs"
 	}
-	sort.Strings(changed)
 	return joinKeys(changed)
 }
 

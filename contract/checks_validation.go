@@ -60,13 +60,13 @@ func omittedField(op spec.Operation, path fieldPath) negative {
 	return negative{
 		op: op, subject: path.String() + " omitted", status: badRequestStatus,
 		provenance: Documented, mutates: true,
-		send: func(ctx context.Context, s *session) ([]*Exchange, error) {
+		send: func(ctx context.Context, s *session) ([]*exchange, error) {
 			base, err := s.validationBase(op)
 			if err != nil {
 				return nil, err
 			}
 			body := editPath(base, path, nil, true)
-			return []*Exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: body})}, nil
+			return []*exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: body})}, nil
 		},
 	}
 }
@@ -75,12 +75,12 @@ func wrongType(op spec.Operation, path fieldPath) negative {
 	return negative{
 		op: op, subject: path.String() + " of wrong type", status: badRequestStatus,
 		provenance: Documented, mutates: true,
-		send: func(ctx context.Context, s *session) ([]*Exchange, error) {
+		send: func(ctx context.Context, s *session) ([]*exchange, error) {
 			base, err := s.validationBase(op)
 			if err != nil {
 				return nil, err
 			}
-			var exchanges []*Exchange
+			var exchanges []*exchange
 			for _, wrong := range wrongTypes {
 				body := editPath(base, path, wrong.value, false)
 				ex := s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: body})
@@ -97,7 +97,7 @@ func malformedJSON(op spec.Operation) negative {
 	return negative{
 		op: op, subject: "malformed JSON body", status: badRequestStatus,
 		provenance: Documented,
-		send: func(ctx context.Context, s *session) ([]*Exchange, error) {
+		send: func(ctx context.Context, s *session) ([]*exchange, error) {
 			base, err := s.validationBase(op)
 			if err != nil {
 				return nil, err
@@ -107,7 +107,7 @@ func malformedJSON(op spec.Operation) negative {
 				return nil, err
 			}
 			truncated := encoded[:len(encoded)-2]
-			return []*Exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), raw: truncated})}, nil
+			return []*exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), raw: truncated})}, nil
 		},
 	}
 }

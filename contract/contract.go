@@ -11,8 +11,12 @@
 //
 // The suite uses only the public API. It restores the password and the
 // branding settings that it changes, also when a check fails midway or
-// panics. The SMTP settings and the update-detail fields cannot be read or
-// restored through the public API, so they keep the values the suite sent.
+// panics. A failed restore fails the check that ran before it and adds a
+// NOTE, and the suite stops restoring that account. The SMTP settings and
+// the update-detail fields cannot be read or restored through the public
+// API, so they keep the values the suite sent. The stored custom domain is
+// never sent again, because that would start a domain installation. The
+// suite only sends a domain name that the target must reject.
 package contract
 
 import (
@@ -21,6 +25,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/callfluent/usermock/spec"
@@ -93,6 +98,12 @@ func (c Config) Validate() error {
 	parsed, err := url.Parse(c.BaseURL)
 	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
 		return fmt.Errorf("invalid base URL %q: want http://host[:port][/prefix]", redactURL(c.BaseURL))
+	}
+	// The suite appends each spec path to the base URL, so a query or a
+	// fragment would end up in front of the path.
+	if strings.ContainsAny(c.BaseURL, "?#") {
+		return fmt.Errorf("invalid base URL %q: remove the query or fragment; want http://host[:port][/prefix]",
+			redactURL(c.BaseURL))
 	}
 
 	required := []struct{ name, value string }{

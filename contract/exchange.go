@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -15,8 +16,8 @@ import (
 // report.
 const excerptLimit = 300
 
-// Exchange is one request the suite sent and the response it received.
-type Exchange struct {
+// exchange is one request the suite sent and the response it received.
+type exchange struct {
 	OperationID    string
 	Method         string
 	Path           string // the spec path plus any query, without the base URL
@@ -31,7 +32,7 @@ type Exchange struct {
 
 // accepted reports whether the target served the request: a 2xx status
 // whose body, if a JSON object, does not carry "status": false.
-func (ex *Exchange) accepted() bool {
+func (ex *exchange) accepted() bool {
 	if ex.Err != nil || ex.Status < 200 || ex.Status > 299 {
 		return false
 	}
@@ -39,7 +40,7 @@ func (ex *Exchange) accepted() bool {
 }
 
 // statusFalse reports whether the body is a JSON object with "status": false.
-func (ex *Exchange) statusFalse() bool {
+func (ex *exchange) statusFalse() bool {
 	var body struct {
 		Status *bool `json:"status"`
 	}
@@ -50,7 +51,7 @@ func (ex *Exchange) statusFalse() bool {
 }
 
 // jsonBody decodes the response body.
-func (ex *Exchange) jsonBody() (any, error) {
+func (ex *exchange) jsonBody() (any, error) {
 	var value any
 	decoder := json.NewDecoder(bytes.NewReader(ex.ResponseBody))
 	decoder.UseNumber()
@@ -61,7 +62,7 @@ func (ex *Exchange) jsonBody() (any, error) {
 }
 
 // jsonObject decodes the response body as a JSON object.
-func (ex *Exchange) jsonObject() (map[string]any, error) {
+func (ex *exchange) jsonObject() (map[string]any, error) {
 	value, err := ex.jsonBody()
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (ex *Exchange) jsonObject() (map[string]any, error) {
 
 // hasJSONContentType reports whether the response's Content-Type is
 // application/json or a +json media type.
-func (ex *Exchange) hasJSONContentType() bool {
+func (ex *exchange) hasJSONContentType() bool {
 	mediaType, _, err := mime.ParseMediaType(ex.ResponseHeader.Get("Content-Type"))
 	if err != nil {
 		return false
@@ -85,7 +86,7 @@ func (ex *Exchange) hasJSONContentType() bool {
 
 // requestExcerpt returns the request line, the headers the suite set and
 // the start of the body, cut to excerptLimit bytes after redaction.
-func (ex *Exchange) requestExcerpt(r *Redactor) string {
+func (ex *exchange) requestExcerpt(r *Redactor) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n", ex.Method, ex.Path)
 	writeHeaders(&b, ex.RequestHeader)
@@ -98,7 +99,7 @@ func (ex *Exchange) requestExcerpt(r *Redactor) string {
 
 // responseExcerpt returns the status, the Content-Type and the start of the
 // body, or the transport error, cut to excerptLimit bytes after redaction.
-func (ex *Exchange) responseExcerpt(r *Redactor) string {
+func (ex *exchange) responseExcerpt(r *Redactor) string {
 	if ex.Err != nil {
 		return trimExcerpt(r.Redact("no response: " + ex.Err.Error()))
 	}
@@ -120,12 +121,7 @@ func (ex *Exchange) responseExcerpt(r *Redactor) string {
 }
 
 func writeHeaders(b *strings.Builder, header http.Header) {
-	names := make([]string, 0, len(header))
-	for name := range header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(header)) {
 		for _, value := range header[name] {
 			fmt.Fprintf(b, "%s: %s\n", name, value)
 		}

@@ -11,7 +11,7 @@ import (
 // expectSuccess checks a response to a request the target must serve: a
 // 2xx status, a JSON Content-Type, "status": true where the response schema
 // fixes it, and a body without documented violations.
-func (s *session) expectSuccess(ex *Exchange) error {
+func (s *session) expectSuccess(ex *exchange) error {
 	if ex.Err != nil {
 		return failf(ex, "request failed: %v", ex.Err)
 	}
@@ -38,7 +38,7 @@ func (s *session) expectSuccess(ex *Exchange) error {
 
 // requiresStatusTrue reports whether the spec's schema for ex's status has
 // a "status" property whose only allowed value is true.
-func (s *session) requiresStatusTrue(ex *Exchange) bool {
+func (s *session) requiresStatusTrue(ex *exchange) bool {
 	op, ok := s.spec.Operation(ex.OperationID)
 	if !ok {
 		return false
@@ -59,7 +59,7 @@ func (s *session) requiresStatusTrue(ex *Exchange) bool {
 // by the documented rule. The status must be outside 2xx and 5xx, or a 2xx
 // whose body has "status": false. Either way the body must be JSON and one
 // of the operation's error bodies.
-func (s *session) expectRejected(ex *Exchange) error {
+func (s *session) expectRejected(ex *exchange) error {
 	if ex.Err != nil {
 		return failf(ex, "request failed: %v", ex.Err)
 	}
@@ -79,7 +79,7 @@ func (s *session) expectRejected(ex *Exchange) error {
 
 // expectStatus checks that the response has status want and matches the
 // spec exactly.
-func (s *session) expectStatus(ex *Exchange, want int) error {
+func (s *session) expectStatus(ex *exchange, want int) error {
 	if ex.Err != nil {
 		return failf(ex, "request failed: %v", ex.Err)
 	}

@@ -28,20 +28,20 @@ type negative struct {
 	send sendFunc
 
 	// extra adds documented criteria to the rejected rule, or is nil.
-	extra func(s *session, ex *Exchange) error
+	extra func(s *session, ex *exchange) error
 }
 
 // checks returns the rejected rule and the status rule.
 func (n negative) checks() []Check {
 	key := n.op.ID + "/" + n.subject
-	exchanges := func(ctx context.Context, s *session) ([]*Exchange, error) {
-		return s.sharedExchanges(key, func() ([]*Exchange, error) { return n.send(ctx, s) })
+	exchanges := func(ctx context.Context, s *session) ([]*exchange, error) {
+		return s.sharedExchanges(key, func() ([]*exchange, error) { return n.send(ctx, s) })
 	}
 	return []Check{n.rejectedCheck(exchanges), n.statusCheck(exchanges)}
 }
 
 // sendFunc returns the exchanges of a negative request.
-type sendFunc func(ctx context.Context, s *session) ([]*Exchange, error)
+type sendFunc func(ctx context.Context, s *session) ([]*exchange, error)
 
 func (n negative) rejectedCheck(exchanges sendFunc) Check {
 	name := n.rejectedName
@@ -52,7 +52,7 @@ func (n negative) rejectedCheck(exchanges sendFunc) Check {
 		OperationID: n.op.ID, Name: name, Provenance: n.provenance, Basis: n.basis,
 		Mutates: n.mutates, SecondAccount: n.second,
 		run: func(ctx context.Context, s *session) error {
-			return eachExchange(ctx, s, exchanges, func(ex *Exchange) error {
+			return eachExchange(ctx, s, exchanges, func(ex *exchange) error {
 				if err := s.expectRejected(ex); err != nil {
 					return err
 				}
@@ -83,7 +83,7 @@ func (n negative) statusCheck(exchanges sendFunc) Check {
 			if !declared {
 				return skipf("the spec declares no %d response for %s", n.status, n.op.ID)
 			}
-			return eachExchange(ctx, s, exchanges, func(ex *Exchange) error {
+			return eachExchange(ctx, s, exchanges, func(ex *exchange) error {
 				return s.expectStatus(ex, n.status)
 			})
 		},
@@ -92,7 +92,7 @@ func (n negative) statusCheck(exchanges sendFunc) Check {
 
 // eachExchange applies rule to every exchange that send returns and
 // returns the first failure, prefixed with the exchange's label.
-func eachExchange(ctx context.Context, s *session, send sendFunc, rule func(*Exchange) error) error {
+func eachExchange(ctx context.Context, s *session, send sendFunc, rule func(*exchange) error) error {
 	exchanges, err := send(ctx, s)
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func eachExchange(ctx context.Context, s *session, send sendFunc, rule func(*Exc
 }
 
 // withLabel sets the exchange's label and returns it.
-func withLabel(ex *Exchange, label string) *Exchange {
+func withLabel(ex *exchange, label string) *exchange {
 	ex.label = label
 	return ex
 }

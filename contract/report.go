@@ -42,6 +42,11 @@ type Report struct {
 	Results        []Result // one per check, in run order
 	Notes          []string // limits of the run, such as values it could not restore
 
+	// Cancelled is true when the run's context ended before Run returned,
+	// as on an interrupt. The check that was running and every later one
+	// are skipped, so a cancelled report is not a pass whatever its counts.
+	Cancelled bool
+
 	redactor *Redactor // applied again to every text field when writing
 }
 
@@ -60,18 +65,27 @@ func (r *Report) Counts() (passed, failed, skipped int) {
 	return passed, failed, skipped
 }
 
-// Failed reports whether any check failed.
+// Failed reports whether the run failed: a check failed or the run was
+// cancelled.
 func (r *Report) Failed() bool {
 	_, failed, _ := r.Counts()
-	return failed > 0
+	return failed > 0 || r.Cancelled
 }
 
 // Summary returns the closing line, such as
-// "contract: 42 passed, 1 failed, 3 skipped".
+// "contract: 42 passed, 1 failed, 3 skipped", with
+// "; interrupted before the run finished" appended when Cancelled is set.
 func (r *Report) Summary() string {
 	passed, failed, skipped := r.Counts()
-	return fmt.Sprintf("contract: %d passed, %d failed, %d skipped", passed, failed, skipped)
+	summary := fmt.Sprintf("contract: %d passed, %d failed, %d skipped", passed, failed, skipped)
+	if r.Cancelled {
+		summary += "; " + interruptedText
+	}
+	return summary
 }
+
+// interruptedText describes a cancelled run in every report format.
+const interruptedText = "interrupted before the run finished"
 
 // WriteText writes one line per check (outcome, provenance, operationId,
 // name), the reason and excerpts under each failure and skip, the NOTE

@@ -12,6 +12,7 @@ type jsonReport struct {
 	SpecVersion    string       `json:"spec_version"`
 	OnlyDocumented bool         `json:"only_documented"`
 	ReadOnly       bool         `json:"read_only"`
+	Cancelled      bool         `json:"cancelled"`
 	Summary        jsonSummary  `json:"summary"`
 	Checks         []jsonResult `json:"checks"`
 	Notes          []string     `json:"notes"`
@@ -29,7 +30,8 @@ type jsonResult struct {
 }
 
 // WriteJSON writes the report as one indented JSON document with the
-// target, the spec version, the counts, every check and the notes.
+// target, the spec version, whether the run was cancelled, the counts,
+// every check and the notes.
 func (r *Report) WriteJSON(w io.Writer) error {
 	r = r.redacted()
 	passed, failed, skipped := r.Counts()
@@ -38,6 +40,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		SpecVersion:    r.SpecVersion,
 		OnlyDocumented: r.OnlyDocumented,
 		ReadOnly:       r.ReadOnly,
+		Cancelled:      r.Cancelled,
 		Summary:        jsonSummary{Passed: passed, Failed: failed, Skipped: skipped},
 		Checks:         make([]jsonResult, 0, len(r.Results)),
 		Notes:          append([]string{}, r.Notes...),

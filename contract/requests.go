@@ -3,7 +3,8 @@ package contract
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -81,27 +82,17 @@ func exampleBody(op spec.Operation, userID, password string) (map[string]any, er
 }
 
 // rawExampleBody returns a copy of the first named example of op's request
-// body (in name order), with every userId replaced by userID and every
-// oldPass by password.
+// body in document order, as the mock server picks it, else of the media
+// type's example, with every userId replaced by userID and every oldPass
+// by password.
 func rawExampleBody(op spec.Operation, userID, password string) (map[string]any, error) {
 	media := requestMediaType(op)
 	if media == nil {
 		return nil, fmt.Errorf("operation %q has no JSON request body", op.ID)
 	}
 
-	names := make([]string, 0, len(media.Examples))
-	for name := range media.Examples {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-
-	var value any
-	switch {
-	case len(names) > 0 && media.Examples[names[0]].Value != nil:
-		value = media.Examples[names[0]].Value.Value
-	case media.Example != nil:
-		value = media.Example
-	default:
+	value := firstExampleValue(media)
+	if value == nil {
 		return nil, fmt.Errorf("operation %q has no request example", op.ID)
 	}
 
@@ -111,6 +102,17 @@ func rawExampleBody(op spec.Operation, userID, password string) (map[string]any,
 	}
 	substitute(body, map[string]string{fieldUserID: userID, fieldOldPass: password})
 	return body, nil
+}
+
+// firstExampleValue returns the value of the first named example of media
+// in document order that has one, else media's example, which may be nil.
+func firstExampleValue(media *openapi3.MediaType) any {
+	for _, name := range spec.OrderedExamples(media.Examples) {
+		if example := media.Examples[name]; example != nil && example.Value != nil && example.Value.Value != nil {
+			return example.Value.Value
+		}
+	}
+	return media.Example
 }
 
 // copyObject returns a deep copy of a JSON object value.
@@ -182,14 +184,8 @@ func requiredPaths(schema *openapi3.Schema, prefix fieldPath) []fieldPath {
 // stringPaths returns every field of body whose value is a string and whose
 // schema is of type string, so the suite can send it with a wrong type.
 func stringPaths(body map[string]any, schema *openapi3.Schema, prefix fieldPath) []fieldPath {
-	names := make([]string, 0, len(body))
-	for name := range body {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-
 	var paths []fieldPath
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(body)) {
 		fieldSchema := propertySchema(schema, name)
 		if fieldSchema == nil {
 			continue

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -20,6 +19,11 @@ type passwordState struct {
 	current    string   // the password the target holds, when known
 	known      bool     // false after a reset with a non-string newPass was served
 	candidates []string // every value the target may now hold
+
+	// lost is true after a restore failed, until a served reset makes the
+	// password known again. No restore is tried meanwhile, so one lost
+	// password fails one check and not every later one.
+	lost bool
 }
 
 // observeChange updates the state after the target served a reset-password
@@ -27,7 +31,7 @@ type passwordState struct {
 func (p *passwordState) observeChange(data map[string]any) {
 	newPass, present := data[fieldNewPass]
 	if text, ok := newPass.(string); ok && present {
-		p.current, p.known = text, true
+		p.current, p.known, p.lost = text, true, false
 		p.add(text)
 		return
 	}
@@ -88,7 +92,7 @@ func (s *session) currentPassword() string {
 
 // observe updates the restore state after an exchange; body is the JSON
 // value sent.
-func (s *session) observe(ex *Exchange, body any) {
+func (s *session) observe(ex *exchange, body any) {
 	if !ex.accepted() {
 		return
 	}
@@ -105,17 +109,29 @@ func (s *session) observe(ex *Exchange, body any) {
 		if s.secondary.key != "" && ex.RequestHeader.Get("Authorization") == s.secondary.authorization() {
 			caller = s.secondary
 		}
-		s.dirty[caller.userID] = true
+		s.markDirty(caller.userID)
 		for _, a := range []account{s.primary, s.secondary} {
 			if userID, _ := data[fieldUserID].(string); a.userID != "" && userID == a.userID {
-				s.dirty[a.userID] = true
+				s.markDirty(a.userID)
 			}
 		}
 	}
 }
 
+// markDirty records that the account's branding may differ from its
+// snapshot, unless an earlier restore of it failed.
+func (s *session) markDirty(userID string) {
+	if !s.unrestorable[userID] {
+		s.dirty[userID] = true
+	}
+}
+
 // restore puts the password and the branding settings back as they were
 // before the run. Requests go only where something may have changed.
+//
+// When the branding restore of an account fails, restore records a NOTE,
+// clears the account's dirty mark and never restores that account again.
+// So the error fails only the check that ran before this restore.
 func (s *session) restore(ctx context.Context) error {
 	var errs []error
 	if err := s.restorePassword(ctx); err != nil {
@@ -126,15 +142,20 @@ func (s *session) restore(ctx context.Context) error {
 			continue
 		}
 		if err := s.restoreSettings(ctx, a); err != nil {
+			delete(s.dirty, a.userID)
+			s.unrestorable[a.userID] = true
+			s.note(fmt.Sprintf("branding of user %q could not be restored, so it keeps values the suite sent; "+
+				"the suite does not try again, and only the check after which the restore failed is marked failed", a.userID))
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// restorePassword changes the password back to the -password value.
+// restorePassword changes the password back to the -password value. After
+// a failed restore it does nothing until the password is known again.
 func (s *session) restorePassword(ctx context.Context) error {
-	if s.password.known && s.password.current == s.password.original {
+	if s.password.lost || (s.password.known && s.password.current == s.password.original) {
 		return nil
 	}
 
@@ -149,6 +170,7 @@ func (s *session) restorePassword(ctx context.Context) error {
 		}
 	}
 
+	s.password.lost = true
 	s.note("the password of the primary account could not be restored to the -password value; " +
 		"it is one the suite sent, and later password checks may fail because of it")
 	return errors.New("restore password: no known password was accepted as oldPass")
@@ -206,16 +228,6 @@ func stringFields(value any) map[string]string {
 		}
 	}
 	return fields
-}
-
-// sortedKeys returns the keys of fields in order.
-func sortedKeys(fields map[string]string) []string {
-	keys := make([]string, 0, len(fields))
-	for key := range fields {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // joinKeys lists names for a message.

@@ -3,6 +3,8 @@ package contract
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/callfluent/usermock/spec"
 )
@@ -33,7 +35,7 @@ func (s *session) restoreSettings(ctx context.Context, a account) error {
 	if !ex.accepted() {
 		return failf(ex, "restore branding of user %q: the restore request was not served", a.userID)
 	}
-	if err := s.verifySettings(ctx, a, restorable); err != nil {
+	if err := s.verifySettings(ctx, a, before, restorable); err != nil {
 		return err
 	}
 	delete(s.dirty, a.userID)
@@ -42,11 +44,16 @@ func (s *session) restoreSettings(ctx context.Context, a account) error {
 
 // restorableFields returns the snapshot fields that update-setting accepts:
 // properties of its data schema whose stored value satisfies their schema.
+// It leaves out domain_name, which the suite never changes on a conforming
+// target because exampleBody removes it. Sending the stored domain again
+// would start a new domain installation on a real backend. A target also
+// rejects it once the domain's A record no longer points to the required
+// address.
 func (s *session) restorableFields(op spec.Operation, userID string, before map[string]string) map[string]string {
 	schema := dataSchema(op)
 	restorable := map[string]string{}
-	for _, name := range sortedKeys(before) {
-		if name == fieldUserID || schema == nil || schema.Properties[name] == nil {
+	for _, name := range slices.Sorted(maps.Keys(before)) {
+		if name == fieldUserID || name == fieldDomainName || schema == nil || schema.Properties[name] == nil {
 			continue
 		}
 		property := schema.Properties[name].Value
@@ -61,9 +68,10 @@ func (s *session) restorableFields(op spec.Operation, userID string, before map[
 }
 
 // verifySettings reads the account's profile and compares each restored
-// field. Fields that were unset before the run and are set now cannot be
-// unset through the API; they are reported as a NOTE.
-func (s *session) verifySettings(ctx context.Context, a account, restored map[string]string) error {
+// field. Fields that changed but were not restored, and fields that were
+// unset before the run and are set now, are reported as a NOTE, because
+// the public API cannot put them back.
+func (s *session) verifySettings(ctx context.Context, a account, before, restored map[string]string) error {
 	ex := s.do(ctx, call{operationID: opGetProfile, authorization: a.authorization()})
 	profile, err := ex.jsonObject()
 	if err != nil || !ex.accepted() {
@@ -71,23 +79,31 @@ func (s *session) verifySettings(ctx context.Context, a account, restored map[st
 	}
 	after := stringFields(profile["setting"])
 
-	for _, name := range sortedKeys(restored) {
+	for _, name := range slices.Sorted(maps.Keys(restored)) {
 		if after[name] != restored[name] {
 			return failf(ex, "restore branding of user %q: %s is %q after the restore, want %q",
 				a.userID, name, after[name], restored[name])
 		}
 	}
 
-	before, _ := s.snapshotSetting(a.userID)
-	var added []string
-	for _, name := range sortedKeys(after) {
-		if _, existed := before[name]; !existed {
+	var added, changed []string
+	for _, name := range slices.Sorted(maps.Keys(after)) {
+		old, existed := before[name]
+		_, wasRestored := restored[name]
+		switch {
+		case !existed:
 			added = append(added, name)
+		case !wasRestored && after[name] != old:
+			changed = append(changed, name)
 		}
 	}
 	if len(added) > 0 {
 		s.note(fmt.Sprintf("branding fields %s of user %q were unset before the run; "+
 			"the public API cannot unset them, so they keep the values the suite sent", joinKeys(added), a.userID))
+	}
+	if len(changed) > 0 {
+		s.note(fmt.Sprintf("branding fields %s of user %q changed during the run and are not restored, "+
+			"so they keep the values the suite sent", joinKeys(changed), a.userID))
 	}
 	return nil
 }

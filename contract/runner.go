@@ -17,7 +17,7 @@ const restoreTimeout = 2 * time.Minute
 // failure is a broken rule, with the exchange that showed it.
 type failure struct {
 	reason   string
-	exchange *Exchange
+	exchange *exchange
 }
 
 func (f *failure) Error() string {
@@ -25,7 +25,7 @@ func (f *failure) Error() string {
 }
 
 // failf returns a failure with the exchange ex (which may be nil).
-func failf(ex *Exchange, format string, args ...any) error {
+func failf(ex *exchange, format string, args ...any) error {
 	return &failure{reason: fmt.Sprintf(format, args...), exchange: ex}
 }
 
@@ -78,6 +78,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		report.Results = append(report.Results, s.runCheck(ctx, check))
 	}
 
+	report.Cancelled = ctx.Err() != nil
+
 	s.noteUnrestorable(report.Results, checks)
 	for _, text := range s.notes {
 		report.Notes = append(report.Notes, s.redactor.Redact(text))
@@ -112,6 +114,11 @@ func (s *session) runCheck(ctx context.Context, c Check) Result {
 	start := time.Now()
 	s.checkExchanges = nil
 	err := s.runProtected(ctx, c)
+	if err != nil && ctx.Err() != nil {
+		// A request cut short by the cancellation shows nothing about the
+		// target. The report is marked cancelled, so the skip is no pass.
+		err = skipf("the run was cancelled during this check: %v", context.Cause(ctx))
+	}
 	restoreErr := s.restoreProtected(ctx)
 	result.Duration = time.Since(start)
 
@@ -171,14 +178,14 @@ func (s *session) addRestoreFailure(result *Result, err error) {
 	}
 	result.Outcome = Fail
 	var broken *failure
-	exchange := s.lastExchange()
+	ex := s.lastExchange()
 	if errors.As(err, &broken) && broken.exchange != nil {
-		exchange = broken.exchange
+		ex = broken.exchange
 	}
-	s.setFailure(result, reason, exchange)
+	s.setFailure(result, reason, ex)
 }
 
-func (s *session) setFailure(result *Result, reason string, ex *Exchange) {
+func (s *session) setFailure(result *Result, reason string, ex *exchange) {
 	result.Reason = s.redactor.Redact(reason)
 	if ex != nil {
 		result.Request = ex.requestExcerpt(s.redactor)
@@ -186,7 +193,7 @@ func (s *session) setFailure(result *Result, reason string, ex *Exchange) {
 	}
 }
 
-func (s *session) lastExchange() *Exchange {
+func (s *session) lastExchange() *exchange {
 	if len(s.checkExchanges) == 0 {
 		return nil
 	}

@@ -74,6 +74,11 @@ func TestFailedRestoreFailsTheCheck(t *testing.T) {
 	assert.NotEmpty(t, result.Request, "the failure shows the last restore request")
 	require.NotEmpty(t, s.notes)
 	assert.Contains(t, s.notes[0], "could not be restored")
+
+	// The lost password is reported once, not again after every check.
+	later := s.runCheck(context.Background(), Check{OperationID: opGetProfile, Name: "changes nothing",
+		Provenance: Documented, run: func(context.Context, *session) error { return nil }})
+	assert.Equal(t, Pass, later.Outcome, later.Reason)
 }
 
 func TestWrongTypePasswordIsRestored(t *testing.T) {

@@ -30,16 +30,16 @@ func passwordChecks(sp *spec.Spec) []Check {
 	wrong := negative{
 		op: op, subject: "wrong current password", status: badRequestStatus, provenance: Documented,
 		rejectedName: "wrong current password rejected with documented msg",
-		send: func(ctx context.Context, s *session) ([]*Exchange, error) {
+		send: func(ctx context.Context, s *session) ([]*exchange, error) {
 			// newPass is the current password, so a target that wrongly
 			// serves the request leaves the password as it was.
 			body, err := s.resetBody(s.secrets.wrongPassword, s.currentPassword())
 			if err != nil {
 				return nil, err
 			}
-			return []*Exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: body})}, nil
+			return []*exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: body})}, nil
 		},
-		extra: func(s *session, ex *Exchange) error {
+		extra: func(s *session, ex *exchange) error {
 			return expectMessage(ex, "msg", message)
 		},
 	}
@@ -72,10 +72,10 @@ func (s *session) passwordRoundTrip(ctx context.Context, message string) error {
 }
 
 // resetPassword sends a reset-password request for the primary account.
-func (s *session) resetPassword(ctx context.Context, oldPass, newPass string) *Exchange {
+func (s *session) resetPassword(ctx context.Context, oldPass, newPass string) *exchange {
 	body, err := s.resetBody(oldPass, newPass)
 	if err != nil {
-		return &Exchange{OperationID: opResetPassword, Err: err}
+		return &exchange{OperationID: opResetPassword, Err: err}
 	}
 	return s.do(ctx, call{operationID: opResetPassword, authorization: s.primary.authorization(), body: body})
 }
@@ -91,7 +91,7 @@ func step(name string, err error) error {
 
 // expectMessage checks that the JSON body's member key equals want; an
 // empty want checks nothing.
-func expectMessage(ex *Exchange, key, want string) error {
+func expectMessage(ex *exchange, key, want string) error {
 	if want == "" {
 		return nil
 	}

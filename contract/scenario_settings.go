@@ -2,7 +2,8 @@ package contract
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -42,15 +43,15 @@ func settingChecks(sp *spec.Spec) []Check {
 		op: op, subject: "domain without the required A record", status: badRequestStatus,
 		provenance: Documented, mutates: true,
 		rejectedName: "domain without the required A record rejected with documented text",
-		send: func(ctx context.Context, s *session) ([]*Exchange, error) {
+		send: func(ctx context.Context, s *session) ([]*exchange, error) {
 			body, err := exampleBody(op, s.primary.userID, s.currentPassword())
 			if err != nil {
 				return nil, err
 			}
 			data := map[string]any{fieldUserID: s.primary.userID, fieldDomainName: unroutableDomain}
-			return []*Exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: withData(body, data)})}, nil
+			return []*exchange{s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: withData(body, data)})}, nil
 		},
-		extra: func(s *session, ex *Exchange) error {
+		extra: func(s *session, ex *exchange) error {
 			return expectErrorPrefix(ex, lead)
 		},
 	}
@@ -66,10 +67,10 @@ func (s *session) expectSettingsVisible(ctx context.Context, op spec.Operation, 
 	if err != nil {
 		return err
 	}
-	exchanges, err := s.sharedExchanges("settings-visible", func() ([]*Exchange, error) {
+	exchanges, err := s.sharedExchanges("settings-visible", func() ([]*exchange, error) {
 		update := s.do(ctx, call{operationID: op.ID, authorization: s.primary.authorization(), body: sent})
 		profile := s.do(ctx, call{operationID: opGetProfile, authorization: s.primary.authorization()})
-		return []*Exchange{update, profile}, nil
+		return []*exchange{update, profile}, nil
 	})
 	if err != nil {
 		return err
@@ -86,7 +87,7 @@ func (s *session) expectSettingsVisible(ctx context.Context, op spec.Operation, 
 	stored := stringFields(body["setting"])
 
 	compared := 0
-	for _, name := range sortedKeys(stringFields(dataOf(sent))) {
+	for _, name := range slices.Sorted(maps.Keys(stringFields(dataOf(sent)))) {
 		property := propertySchema(settingSchema, name)
 		if name == fieldUserID || property == nil || settingSchema.Properties[name] == nil {
 			continue
@@ -121,12 +122,9 @@ func (s *session) uniqueSettingBody(op spec.Operation, userID string) (map[strin
 		if name == fieldUserID || name == fieldDomainName {
 			continue
 		}
-		unique := uniqueValue(value, s.marker)
-		property := propertySchema(schema, name)
-		if property != nil && property.VisitJSON(unique, spec.SchemaOptions()...) != nil {
-			continue
+		if unique, ok := uniqueValue(value, s.marker, propertySchema(schema, name)); ok {
+			data[name] = unique
 		}
-		data[name] = unique
 	}
 	return body, nil
 }
@@ -150,12 +148,7 @@ func inferredPropertyReason(schema *openapi3.Schema) string {
 	if schema == nil {
 		return ""
 	}
-	names := make([]string, 0, len(schema.Properties))
-	for name := range schema.Properties {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(schema.Properties)) {
 		if reason, ok := spec.Inferred(schema.Properties[name].Value.Extensions); ok {
 			return reason
 		}
@@ -165,7 +158,7 @@ func inferredPropertyReason(schema *openapi3.Schema) string {
 
 // expectErrorPrefix checks that the body's error member starts with lead;
 // an empty lead checks nothing.
-func expectErrorPrefix(ex *Exchange, lead string) error {
+func expectErrorPrefix(ex *exchange, lead string) error {
 	if lead == "" {
 		return nil
 	}

@@ -2,7 +2,8 @@ package contract
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -10,13 +11,13 @@ import (
 	"github.com/callfluent/usermock/spec"
 )
 
-// passwordLikeKeys are substrings of member names that must not appear in
-// the user that update-smtp-setting returns.
-var passwordLikeKeys = []string{"pass", "pwd", "secret"}
+// passwordFragment marks a member name as secret wherever it occurs in the
+// name, in any case, even when the spec declares no such property.
+const passwordFragment = "password"
 
 // smtpChecks returns the update-smtp-setting scenarios, which evaluate the
 // response to the example request: the sent SMTP password never comes
-// back, no member is named like a password, and the user is the caller.
+// back, no member is named like a secret, and the user is the caller.
 func smtpChecks(sp *spec.Spec) []Check {
 	op, ok := sp.Operation(opUpdateSMTP)
 	if !ok {
@@ -24,19 +25,23 @@ func smtpChecks(sp *spec.Spec) []Check {
 	}
 	passwordProvenance, passwordBasis := fieldProvenance(dataSchema(op), fieldSMTPPassword)
 	userProvenance, userBasis := responseUserProvenance(op)
+	secrets := writeOnlyNames(sp)
+	noSecretKeys := func(s *session, ex *exchange) error {
+		return expectNoSecretKeys(ex, secrets)
+	}
 
 	return []Check{
 		{OperationID: op.ID, Name: "sent smtp_password not echoed", Provenance: passwordProvenance,
 			Basis: passwordBasis, Mutates: true, run: smtpRule(op, (*session).expectNoSMTPPassword)},
 		{OperationID: op.ID, Name: "returned user has no password-like member", Provenance: userProvenance,
-			Basis: userBasis, Mutates: true, run: smtpRule(op, (*session).expectNoPasswordKeys)},
+			Basis: userBasis, Mutates: true, run: smtpRule(op, noSecretKeys)},
 		{OperationID: op.ID, Name: "returned user is the caller", Provenance: userProvenance,
 			Basis: userBasis, Mutates: true, run: smtpRule(op, (*session).expectCallerUser)},
 	}
 }
 
 // smtpRule applies rule to the served response to the example request.
-func smtpRule(op spec.Operation, rule func(*session, *Exchange) error) func(context.Context, *session) error {
+func smtpRule(op spec.Operation, rule func(*session, *exchange) error) func(context.Context, *session) error {
 	return func(ctx context.Context, s *session) error {
 		ex, err := s.exampleExchange(ctx, op)
 		if err != nil {
@@ -50,7 +55,7 @@ func smtpRule(op spec.Operation, rule func(*session, *Exchange) error) func(cont
 }
 
 // expectNoSMTPPassword scans the whole body for the SMTP password sent.
-func (s *session) expectNoSMTPPassword(ex *Exchange) error {
+func (s *session) expectNoSMTPPassword(ex *exchange) error {
 	for _, form := range secretForms(s.secrets.smtpPassword) {
 		if strings.Contains(string(ex.ResponseBody), form) {
 			return failf(ex, "the response contains the smtp_password value that was sent")
@@ -59,46 +64,91 @@ func (s *session) expectNoSMTPPassword(ex *Exchange) error {
 	return nil
 }
 
-// expectNoPasswordKeys walks the body for members named like a password.
-func (s *session) expectNoPasswordKeys(ex *Exchange) error {
+// expectNoSecretKeys walks the body for members named like a secret: a
+// name in secrets, in any case, or one that contains passwordFragment.
+func expectNoSecretKeys(ex *exchange, secrets []string) error {
 	body, err := ex.jsonBody()
 	if err != nil {
 		return failf(ex, "%v", err)
 	}
-	if found := passwordKeys(body, ""); len(found) > 0 {
-		return failf(ex, "the response has password-like members: %s", strings.Join(found, ", "))
+	if found := secretKeys(body, "", secrets); len(found) > 0 {
+		return failf(ex, "the response has members named like a password or another write-only field: %s",
+			strings.Join(found, ", "))
 	}
 	return nil
 }
 
-// passwordKeys returns the paths of members whose name contains one of
-// passwordLikeKeys, at any depth.
-func passwordKeys(value any, prefix string) []string {
+// secretKeys returns the sorted paths of the members of value, at any
+// depth, that are named like a secret.
+func secretKeys(value any, prefix string, secrets []string) []string {
 	var found []string
 	switch typed := value.(type) {
 	case map[string]any:
 		for key, member := range typed {
 			path := strings.TrimPrefix(prefix+"."+key, ".")
-			lower := strings.ToLower(key)
-			for _, fragment := range passwordLikeKeys {
-				if strings.Contains(lower, fragment) {
-					found = append(found, path)
-					break
-				}
+			if isSecretKey(key, secrets) {
+				found = append(found, path)
 			}
-			found = append(found, passwordKeys(member, path)...)
+			found = append(found, secretKeys(member, path, secrets)...)
 		}
 	case []any:
 		for _, item := range typed {
-			found = append(found, passwordKeys(item, prefix+"[]")...)
+			found = append(found, secretKeys(item, prefix+"[]", secrets)...)
 		}
 	}
-	sort.Strings(found)
+	slices.Sort(found)
 	return found
 }
 
+func isSecretKey(key string, secrets []string) bool {
+	if strings.Contains(strings.ToLower(key), passwordFragment) {
+		return true
+	}
+	return slices.ContainsFunc(secrets, func(name string) bool { return strings.EqualFold(name, key) })
+}
+
+// writeOnlyNames returns the sorted names of the writeOnly properties of
+// every request body schema of sp, such as oldPass and smtp_password. A
+// response must never carry a member of these names.
+func writeOnlyNames(sp *spec.Spec) []string {
+	names := map[string]bool{}
+	visited := map[*openapi3.Schema]bool{}
+	for _, op := range sp.Operations() {
+		collectWriteOnly(requestSchema(op), names, visited)
+	}
+	return slices.Sorted(maps.Keys(names))
+}
+
+// collectWriteOnly adds the names of the writeOnly properties of schema,
+// and of every schema nested in it, to names.
+func collectWriteOnly(schema *openapi3.Schema, names map[string]bool, visited map[*openapi3.Schema]bool) {
+	if schema == nil || visited[schema] {
+		return
+	}
+	visited[schema] = true
+
+	for name, property := range schema.Properties {
+		if property != nil && property.Value != nil && property.Value.WriteOnly {
+			names[name] = true
+		}
+	}
+	var nested openapi3.SchemaRefs
+	for _, property := range schema.Properties {
+		nested = append(nested, property)
+	}
+	nested = append(nested, schema.AllOf...)
+	nested = append(nested, schema.AnyOf...)
+	nested = append(nested, schema.OneOf...)
+	nested = append(nested, schema.Items, schema.Not, schema.AdditionalProperties.Schema)
+	for _, ref := range nested {
+		if ref != nil {
+			collectWriteOnly(ref.Value, names, visited)
+		}
+	}
+}
+
 // expectCallerUser checks that the returned user's userId is the caller's.
-func (s *session) expectCallerUser(ex *Exchange) error {
+func (s *session) expectCallerUser(ex *exchange) error {
 	body, err := ex.jsonObject()
 	if err != nil {
 		return failf(ex, "%v", err)

@@ -15,8 +15,10 @@ import (
 	"github.com/callfluent/usermock/spec"
 )
 
-// maxResponseBody is the number of response bytes the suite reads; the
-// rest is discarded, so a runaway target cannot exhaust memory.
+// maxResponseBody is the number of response bytes the suite reads. It
+// discards at most as many again so the connection can be reused, and
+// closes the connection on a longer response, so a runaway target can
+// neither exhaust memory nor hold the run.
 const maxResponseBody = 1 << 20
 
 // account is one set of credentials on the target.
@@ -50,28 +52,30 @@ type session struct {
 	primary   account
 	secondary account
 
-	exchanges      []*Exchange             // every exchange of the run
-	checkExchanges []*Exchange             // the exchanges of the running check
+	exchanges      []*exchange             // every exchange of the run
+	checkExchanges []*exchange             // the exchanges of the running check
 	shared         map[string]sharedResult // exchanges that several checks evaluate
 
-	password  passwordState
-	dirty     map[string]bool           // user ids whose branding may differ from the snapshot
-	snapshots map[string]map[string]any // user id to the profile read before any write
-	notes     []string
+	password     passwordState
+	dirty        map[string]bool           // user ids whose branding may differ from the snapshot
+	unrestorable map[string]bool           // user ids whose branding restore failed; never marked dirty again
+	snapshots    map[string]map[string]any // user id to the profile read before any write
+	notes        []string
 }
 
 // newSession prepares a run against cfg.
 func newSession(cfg Config, sp *spec.Spec) *session {
 	s := &session{
-		cfg:       cfg,
-		spec:      sp,
-		client:    cfg.Client,
-		marker:    randomToken(4),
-		primary:   account{key: cfg.APIKey, userID: cfg.UserID},
-		secondary: account{key: cfg.APIKey2, userID: cfg.UserID2},
-		shared:    map[string]sharedResult{},
-		dirty:     map[string]bool{},
-		snapshots: map[string]map[string]any{},
+		cfg:          cfg,
+		spec:         sp,
+		client:       cfg.Client,
+		marker:       randomToken(4),
+		primary:      account{key: cfg.APIKey, userID: cfg.UserID},
+		secondary:    account{key: cfg.APIKey2, userID: cfg.UserID2},
+		shared:       map[string]sharedResult{},
+		dirty:        map[string]bool{},
+		unrestorable: map[string]bool{},
+		snapshots:    map[string]map[string]any{},
 	}
 	if s.client == nil {
 		s.client = defaultClient(cfg.RequestTimeout)
@@ -124,9 +128,9 @@ type call struct {
 }
 
 // do sends c and records the exchange. A transport failure is stored in the
-// returned Exchange's Err.
-func (s *session) do(ctx context.Context, c call) *Exchange {
-	ex := &Exchange{OperationID: c.operationID, RequestHeader: http.Header{}}
+// returned exchange's Err.
+func (s *session) do(ctx context.Context, c call) *exchange {
+	ex := &exchange{OperationID: c.operationID, RequestHeader: http.Header{}}
 	op, ok := s.spec.Operation(c.operationID)
 	if !ok {
 		ex.Err = fmt.Errorf("the spec has no operation %q", c.operationID)
@@ -157,7 +161,7 @@ func (s *session) do(ctx context.Context, c call) *Exchange {
 }
 
 // send performs the request described by ex and fills in the response.
-func (s *session) send(ctx context.Context, ex *Exchange, authorization string) {
+func (s *session) send(ctx context.Context, ex *exchange, authorization string) {
 	target := strings.TrimRight(s.cfg.BaseURL, "/") + ex.Path
 	req, err := http.NewRequestWithContext(ctx, ex.Method, target, bytes.NewReader(ex.RequestBody))
 	if err != nil {
@@ -186,19 +190,19 @@ func (s *session) send(ctx context.Context, ex *Exchange, authorization string) 
 	if err != nil {
 		ex.Err = fmt.Errorf("read response body: %w", err)
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
+	_, _ = io.CopyN(io.Discard, resp.Body, maxResponseBody)
 }
 
 // sharedResult is the outcome of a shared send.
 type sharedResult struct {
-	exchanges []*Exchange
+	exchanges []*exchange
 	err       error
 }
 
 // sharedExchanges returns the exchanges stored under key, sending them with
 // send the first time. Checks that evaluate one request under two rules,
 // such as "rejected" and "gets 401", share it this way.
-func (s *session) sharedExchanges(key string, send func() ([]*Exchange, error)) ([]*Exchange, error) {
+func (s *session) sharedExchanges(key string, send func() ([]*exchange, error)) ([]*exchange, error) {
 	if stored, ok := s.shared[key]; ok {
 		return stored.exchanges, stored.err
 	}

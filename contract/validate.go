@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,7 +26,7 @@ type violation struct {
 // Content-Type listed and the body valid. Each schema error is classified
 // by the x-inferred mark of the schema element that failed; every other
 // error is documented.
-func (s *session) violations(ex *Exchange) []violation {
+func (s *session) violations(ex *exchange) []violation {
 	if ex.Err != nil {
 		return []violation{{text: "no response: " + ex.Err.Error()}}
 	}
@@ -135,19 +135,10 @@ func describe(all []violation) string {
 // status order.
 func errorSchemas(op spec.Operation, status int) []*openapi3.Schema {
 	responses := op.Operation.Responses.Map()
-	codes := make([]string, 0, len(responses))
-	for code := range responses {
-		if !strings.HasPrefix(code, "2") {
-			codes = append(codes, code)
-		}
+	codes := errorStatusCodes(op)
+	if i := slices.Index(codes, strconv.Itoa(status)); i > 0 {
+		codes = slices.Concat(codes[i:i+1], codes[:i], codes[i+1:])
 	}
-	sort.SliceStable(codes, func(i, j int) bool {
-		own := strconv.Itoa(status)
-		if (codes[i] == own) != (codes[j] == own) {
-			return codes[i] == own
-		}
-		return codes[i] < codes[j]
-	})
 
 	var schemas []*openapi3.Schema
 	seen := map[*openapi3.Schema]bool{}
@@ -169,7 +160,7 @@ func errorSchemas(op spec.Operation, status int) []*openapi3.Schema {
 // matchesErrorShape returns nil when the response body is JSON and valid
 // against one of op's error schemas. Otherwise it reports the mismatch
 // with the first schema, which is the one declared for the status if any.
-func matchesErrorShape(op spec.Operation, ex *Exchange) error {
+func matchesErrorShape(op spec.Operation, ex *exchange) error {
 	if !ex.hasJSONContentType() {
 		return fmt.Errorf("Content-Type %q is not JSON", ex.ResponseHeader.Get("Content-Type"))
 	}

@@ -16,7 +16,7 @@ import (
 // Exit statuses.
 const (
 	exitPassed = 0 // every check passed
-	exitFailed = 1 // a check failed
+	exitFailed = 1 // a check failed, or the run was interrupted
 	exitUsage  = 2 // a usage error, an unreachable target or an unwritable report
 )
 
@@ -33,8 +33,11 @@ embedded in this binary, using only the public API. Each check is
 the account's password and branding and restores both; SMTP settings and
 update-detail fields cannot be restored through the API.
 
-Exit status: 0 when every check passed, 1 when any failed, 2 for a usage
-error, an unreachable target or a report file that cannot be written.
+Exit status: 0 when every check passed, 1 when any failed or the run was
+interrupted, 2 for a usage error, an unreachable target or a report file
+that cannot be written. On the first Ctrl-C (SIGINT) or SIGTERM the run
+skips the remaining checks, restores what it changed, writes the reports
+and exits with 1. A second Ctrl-C ends it at once, without restoring.
 
 Arguments (each flag falls back to the environment variable shown; a flag
 wins over its variable. Pass keys and passwords through the environment to
@@ -66,7 +69,9 @@ type options struct {
 }
 
 // Run runs the command with args (without the program name), reading
-// environment fallbacks through env, and returns the exit status.
+// environment fallbacks through env, and returns the exit status. When ctx
+// ends, the run skips the remaining checks, restores the target, writes
+// the reports and returns exitFailed.
 func Run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
 	opts, err := parseOptions(args, env)
 	if errors.Is(err, flag.ErrHelp) {
@@ -86,6 +91,10 @@ func Run(ctx context.Context, args []string, env func(string) string, stdout, st
 	defer reports.close()
 
 	if err := contract.Probe(ctx, opts.cfg.BaseURL, nil, probeTimeout); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "contract: interrupted before the run started")
+			return exitFailed
+		}
 		fmt.Fprintf(stderr, "contract: target unreachable: %v\n", err)
 		return exitUsage
 	}

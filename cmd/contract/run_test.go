@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -193,4 +196,32 @@ func TestSecretsAbsentFromCommandOutput(t *testing.T) {
 		assert.NotContains(t, output, "cli-pw-Foxtrot-83aa", name)
 	}
 	assert.Contains(t, stdout, "Basic [REDACTED]")
+}
+
+func TestInterruptedRunExitsFailed(t *testing.T) {
+	fake := fakes.New(fakes.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	var once sync.Once
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Interrupt the run at its first password restore, which the suite
+		// finishes on its own context, so no check fails because of it.
+		body, err := io.ReadAll(r.Body)
+		require.NoError(t, err)
+		restoring := bytes.Contains(body, []byte(`"newPass":"123456"`)) && !bytes.Contains(body, []byte(`"oldPass":"123456"`))
+		if r.URL.Path == "/user/reset-password" && restoring {
+			once.Do(cancel)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(server.Close)
+	var stdout, stderr bytes.Buffer
+
+	code := Run(ctx, demoArgs(server.URL), environment(nil), &stdout, &stderr)
+
+	assert.Equal(t, exitFailed, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	assert.Contains(t, stdout.String(), " 0 failed", "the interrupt alone makes the exit status 1")
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	assert.Contains(t, lines[len(lines)-1], "interrupted")
 }

@@ -2,13 +2,14 @@ package fakes
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"regexp"
 	"slices"
-	"sort"
 )
 
 // maxBody is the largest request body the fake reads, in bytes.
@@ -22,19 +23,38 @@ type fieldRules struct {
 	patterns map[string]*regexp.Regexp // formats that a present member must match
 }
 
-// readData reads the JSON body and returns its data object as strings, or
-// the reply that rejects it.
-func (s *Server) readData(r *http.Request, rules fieldRules) (map[string]string, *reply) {
+// requestBody is a request's body as read before routing, or the error
+// that ended the read.
+type requestBody struct {
+	raw []byte
+	err error
+}
+
+// readBody reads at most maxBody bytes of the request body.
+func readBody(w http.ResponseWriter, r *http.Request) requestBody {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	return requestBody{raw: raw, err: err}
+}
+
+// readData decodes the JSON body and returns its data object as strings,
+// or the reply that rejects it: 413 for a body over maxBody, 400 for a
+// body that could not be read, such as one cut short.
+func (s *Server) readData(r *http.Request, body requestBody, rules fieldRules) (map[string]string, *reply) {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mediaType != "application/json" {
 		denied := failure(http.StatusUnsupportedMediaType, "content type %q is not supported; send application/json", mediaType)
 		return nil, &denied
 	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil || len(raw) > maxBody {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(body.err, &tooLarge):
 		denied := failure(http.StatusRequestEntityTooLarge, "request body exceeds the limit of %d bytes", maxBody)
 		return nil, &denied
+	case body.err != nil:
+		denied := failure(http.StatusBadRequest, "read request body: %v", body.err)
+		return nil, &denied
 	}
+	raw := body.raw
 
 	if !json.Valid(raw) {
 		denied := failure(http.StatusBadRequest, "request body is not valid JSON")
@@ -43,13 +63,13 @@ func (s *Server) readData(r *http.Request, rules fieldRules) (map[string]string,
 		}
 		return nil, &denied
 	}
-	var body map[string]any
-	if err := json.Unmarshal(raw, &body); err != nil {
+	var object map[string]any
+	if err := json.Unmarshal(raw, &object); err != nil {
 		denied := failure(http.StatusBadRequest, "request body must be a JSON object")
 		return nil, &denied
 	}
 
-	data, problem := s.checkBody(body, rules)
+	data, problem := s.checkBody(object, rules)
 	if problem != "" {
 		denied := failure(http.StatusBadRequest, "request body: %s", problem)
 		return nil, &denied
@@ -69,14 +89,8 @@ func (s *Server) checkBody(body map[string]any, rules fieldRules) (map[string]st
 		return nil, "data is missing or not an object"
 	}
 
-	names := make([]string, 0, len(object))
-	for name := range object {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-
 	data := map[string]string{}
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(object)) {
 		known := slices.Contains(rules.required, name) || slices.Contains(rules.optional, name)
 		if !known && !rules.open {
 			return nil, fmt.Sprintf("data.%s is not a field of this operation", name)

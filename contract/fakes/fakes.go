@@ -97,10 +97,14 @@ func New(opts Options) *Server {
 	return s
 }
 
-// ServeHTTP serves one request of the User Services API.
+// ServeHTTP serves one request of the User Services API. It reads the
+// request body before it takes the mutex, so a client that stalls while
+// sending its body delays no other request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body := readBody(w, r)
+
 	s.mu.Lock()
-	response := s.handle(r)
+	response := s.handle(r, body)
 	if r.Method == http.MethodPost && response.body != nil {
 		s.servedWrites++
 	}
@@ -116,8 +120,8 @@ func (s *Server) ServedWrites() int {
 	return s.servedWrites
 }
 
-// handle routes, authenticates, reads the body and runs the operation.
-func (s *Server) handle(r *http.Request) reply {
+// handle routes, authenticates, decodes the body and runs the operation.
+func (s *Server) handle(r *http.Request, body requestBody) reply {
 	rt, ok := routes[r.URL.Path]
 	if !ok {
 		return failure(http.StatusNotFound, "path %q not found", r.URL.Path)
@@ -137,7 +141,7 @@ func (s *Server) handle(r *http.Request) reply {
 		return rt.handle(s, caller, nil, r)
 	}
 
-	data, invalid := s.readData(r, rt.fields(s.opts.Fault))
+	data, invalid := s.readData(r, body, rt.fields(s.opts.Fault))
 	if invalid != nil {
 		return *invalid
 	}

@@ -1,10 +1,15 @@
 package fakes_test
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,6 +83,64 @@ func TestConformingFakeEdgeCaseStatuses(t *testing.T) {
 
 			assert.Equal(t, c.want, resp.StatusCode)
 			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+		})
+	}
+}
+
+func TestStalledBodyBlocksNoOtherRequest(t *testing.T) {
+	server := httptest.NewServer(fakes.New(fakes.Options{}))
+	t.Cleanup(server.Close)
+	conn, err := net.Dial("tcp", server.Listener.Addr().String())
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+
+	// Announce 100 bytes of body and send 8, then stall.
+	_, err = io.WriteString(conn, "POST /user/reset-password HTTP/1.1\r\nHost: fake\r\n"+
+		"Authorization: Bearer demo-api-key\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"data\":")
+	require.NoError(t, err)
+	time.Sleep(200 * time.Millisecond) // let the server start reading the stalled body
+
+	client := &http.Client{Timeout: 3 * time.Second}
+	req, err := http.NewRequest(http.MethodGet, server.URL+"/user/profile", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer demo-api-key")
+	resp, err := client.Do(req)
+	require.NoError(t, err, "a stalled client blocked another request")
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+func TestBodyReadErrorStatus(t *testing.T) {
+	server := httptest.NewServer(fakes.New(fakes.Options{}))
+	t.Cleanup(server.Close)
+	head := "POST /user/reset-password HTTP/1.1\r\nHost: fake\r\nAuthorization: Bearer demo-api-key\r\n" +
+		"Content-Type: application/json\r\nConnection: close\r\n"
+	oversized := `{"data":{"oldPass":"` + strings.Repeat("x", 1<<20) + `","newPass":"y"}}`
+
+	cases := []struct {
+		name    string
+		request string
+		want    int
+	}{
+		{"body over the limit", head + fmt.Sprintf("Content-Length: %d\r\n\r\n", len(oversized)) + oversized,
+			http.StatusRequestEntityTooLarge},
+		{"body cut short", head + "Content-Length: 100\r\n\r\n{\"data\":", http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", server.Listener.Addr().String())
+			require.NoError(t, err)
+			t.Cleanup(func() { conn.Close() })
+			require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+
+			_, err = io.WriteString(conn, c.request)
+			require.NoError(t, err)
+			require.NoError(t, conn.(*net.TCPConn).CloseWrite())
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			require.NoError(t, err)
+			resp.Body.Close()
+
+			assert.Equal(t, c.want, resp.StatusCode)
 		})
 	}
 }
