@@ -49,23 +49,36 @@ compose_check() {
 	(cd deploy/composecheck && go test -count=1 ./...)
 }
 
+# contract_against_mock starts the mock on a free loopback port (-addr
+# 127.0.0.1:0; the banner names the port the kernel chose), runs the contract
+# suite against it with both demo accounts, and stops the mock whatever the
+# suite's result.
 contract_against_mock() {
-	local bin port log
+	local bin base pid status=0
 	bin=$(mktemp -d)
 	go build -o "$bin/" ./cmd/mockserver ./cmd/contract
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	log="$bin/mockserver.log"
-	"$bin/mockserver" -addr "127.0.0.1:$port" -strict -log-level warn >"$log" 2>&1 &
-	local pid=$!
-	trap 'kill "$pid" 2>/dev/null || true' RETURN
+	"$bin/mockserver" -addr 127.0.0.1:0 -strict -log-level warn >"$bin/banner" 2>"$bin/mockserver.log" &
+	pid=$!
+	base=""
 	for _ in $(seq 1 100); do
-		"$bin/mockserver" -healthcheck -addr "127.0.0.1:$port" 2>/dev/null && break
+		base=$(sed -n 's/^mock server listening on //p' "$bin/banner")
+		[ -n "$base" ] && break
 		sleep 0.05
 	done
+	if [ -z "$base" ]; then
+		echo "the mock server did not start within 5s; its log:"
+		cat "$bin/mockserver.log"
+		kill "$pid" 2>/dev/null || true
+		return 1
+	fi
+
 	mkdir -p reports
 	CONTRACT_API_KEY=demo-api-key CONTRACT_PASSWORD=123456 CONTRACT_API_KEY_2=demo-api-key-2 \
-		"$bin/contract" -base-url "http://127.0.0.1:$port" -user-id 12 -user-id-2 13 \
-		-json reports/contract.json -junit reports/contract.xml
+		"$bin/contract" -base-url "$base" -user-id 12 -user-id-2 13 \
+		-json reports/contract.json -junit reports/contract.xml || status=$?
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	return "$status"
 }
 
 install_chromium
