@@ -46,6 +46,9 @@ type operation struct {
 
 	// responses are the documented responses in ascending status order.
 	responses []documentedResponse
+
+	// validated caches the responses that passed validation.
+	validated *validatedResponses
 }
 
 func (s *Server) newAPIState(sp *spec.Spec) *apiState {
@@ -90,6 +93,7 @@ func compileOperation(doc *openapi3.T, op spec.Operation) *operation {
 		security:  security,
 		unsecured: &unsecured,
 		responses: compileResponses(op.Operation),
+		validated: newValidatedResponses(),
 	}
 }
 

@@ -84,7 +84,7 @@ func (s *Server) serveOperation(api *apiState, w http.ResponseWriter, r *http.Re
 		resp = s.errorResponse(api, err)
 	}
 
-	resp = s.checkResponse(api, input, resp)
+	resp = s.checkResponse(api, op, input, resp)
 	if resp.problem != "" {
 		ex.err = errors.New(resp.problem)
 	}

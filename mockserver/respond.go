@@ -57,10 +57,15 @@ func (e *contractError) Error() string {
 
 func (e *contractError) Unwrap() error { return e.err }
 
-// checkResponse validates resp against the operation's documented
-// responses. In strict mode an invalid response becomes a 500 naming the
-// violation; otherwise it is sent as it is and a warning is logged.
-func (s *Server) checkResponse(api *apiState, input *openapi3filter.RequestValidationInput, resp response) response {
+// checkResponse validates resp against the documented responses of op. In
+// strict mode an invalid response becomes a 500 naming the violation;
+// otherwise it is sent as it is and a warning is logged. A response equal to
+// one that already passed for op is not validated again.
+func (s *Server) checkResponse(api *apiState, op *operation, input *openapi3filter.RequestValidationInput, resp response) response {
+	if op.validated.contains(resp) {
+		return resp
+	}
+
 	header := resp.header
 	if header == nil {
 		header = http.Header{}
@@ -75,6 +80,10 @@ func (s *Server) checkResponse(api *apiState, input *openapi3filter.RequestValid
 
 	err := openapi3filter.ValidateResponse(input.Request.Context(), check)
 	if err == nil {
+		// ValidateResponse passes every HEAD response without looking at it.
+		if input.Request.Method != http.MethodHead {
+			op.validated.add(resp)
+		}
 		return resp
 	}
 
