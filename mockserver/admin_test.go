@@ -164,8 +164,42 @@ func TestJournalSkipsInvalidJSON(t *testing.T) {
 }
 
 func TestRedactJSONKeepsOrder(t *testing.T) {
-	got, err := redactJSON([]byte(`{"b":1,"a":[true,null,{"Password":{"x":1}}],"b":"2","smtp_password":"s"}`))
+	got, err := floorSecrets.redactJSON([]byte(`{"b":1,"a":[true,null,{"Password":{"x":1}}],"b":"2","smtp_password":"s"}`))
 
 	require.NoError(t, err)
 	assert.Equal(t, `{"b":1,"a":[true,null,{"Password":"[REDACTED]"}],"b":"2","smtp_password":"[REDACTED]"}`, string(got))
+}
+
+func TestAdminRejectsBrowserRequests(t *testing.T) {
+	preflight := map[string]string{
+		"Origin":                         browserOrigin,
+		"Access-Control-Request-Method":  "POST",
+		"Access-Control-Request-Headers": "content-type",
+	}
+	tests := []struct {
+		name string
+		req  request
+	}{
+		{name: "preflight to reset", req: request{method: http.MethodOptions, path: "/__mock/reset", header: preflight}},
+		{name: "simple POST to reset", req: request{path: "/__mock/reset", header: map[string]string{"Origin": browserOrigin}}},
+		{name: "opaque origin", req: request{path: "/__mock/reset", header: map[string]string{"Origin": "null"}}},
+		{name: "journal read", req: request{method: http.MethodGet, path: "/__mock/requests", header: map[string]string{"Origin": browserOrigin}}},
+		{name: "health from a page", req: request{method: http.MethodGet, path: "/__mock/health", header: map[string]string{"Origin": browserOrigin}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			require.Equal(t, http.StatusOK, ts.post(t, "/user/update-setting", demoKey, validSetting).status)
+
+			got := ts.do(t, tt.req)
+
+			assert.Equal(t, http.StatusForbidden, got.status)
+			assert.Equal(t, false, got.json["status"])
+			assert.Contains(t, got.json["error"], "Origin header")
+			for name := range got.header {
+				assert.NotContains(t, strings.ToLower(name), "access-control-", "CORS header %s", name)
+			}
+			assert.Equal(t, "Call Agent AI", ts.account(t, demoUserID).Setting["website_name"], "nothing was reset")
+		})
+	}
 }

@@ -19,7 +19,7 @@ const (
 
 // apiState is one contract with everything the server derives from it
 // once, so that no request parses or compiles anything. It never changes
-// after newAPIState returns.
+// after loadAPI returns.
 type apiState struct {
 	spec    *spec.Spec
 	handler http.Handler
@@ -33,6 +33,12 @@ type apiState struct {
 	// wrongPasswordMsg is the msg of reset-password's documented response
 	// to a wrong current password.
 	wrongPasswordMsg string
+
+	// texts are the other error messages that the contract documents, and
+	// secrets the names whose values error messages never quote and the
+	// journal redacts. loadAPI sets both.
+	texts   errorTexts
+	secrets *secrets
 }
 
 // operation is the compiled form of one operation of the contract.

@@ -3,7 +3,9 @@ package mockserver
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -55,11 +57,13 @@ func checkCredentials(in *openapi3filter.AuthenticationInput, st *store.Store) (
 	var key string
 	var err error
 	switch {
-	case scheme.Type == "http" && strings.EqualFold(scheme.Scheme, "bearer"):
+	case isBearer(scheme):
 		key, err = bearerToken(r.Header.Values("Authorization"))
 	case scheme.Type == "apiKey":
 		key, err = apiKeyValue(r, scheme)
 	default:
+		// checkSecurity accepts such a scheme only as an alternative to
+		// supported ones, so the request may still pass with another.
 		return "", fmt.Errorf("security scheme %q of type %q is not supported by the mock server", in.SecuritySchemeName, scheme.Type)
 	}
 	if err != nil {
@@ -121,8 +125,72 @@ func apiKeyValue(r *http.Request, scheme *openapi3.SecurityScheme) (string, erro
 // challengeFor returns the WWW-Authenticate header for a Bearer scheme, and
 // none for other schemes, which define no challenge.
 func challengeFor(scheme *openapi3.SecurityScheme, code string) http.Header {
-	if scheme.Type == "http" && strings.EqualFold(scheme.Scheme, "bearer") {
+	if isBearer(scheme) {
 		return bearerChallenge(code)
+	}
+	return nil
+}
+
+func isBearer(scheme *openapi3.SecurityScheme) bool {
+	return scheme.Type == "http" && strings.EqualFold(scheme.Scheme, "bearer")
+}
+
+// checkSecurity returns an error for the first operation of api, in path
+// order, whose security requirements the mock cannot check, because each
+// alternative needs a scheme that is undefined or is neither an http bearer
+// nor an apiKey scheme. Every request to such an operation would get 401.
+func checkSecurity(api *apiState) error {
+	for _, op := range api.spec.Operations() {
+		compiled := api.ops[op.Operation]
+		if compiled == nil {
+			continue
+		}
+		if err := checkRequirements(api.spec.Doc, compiled.security); err != nil {
+			return fmt.Errorf("operation %s %s: %w", op.Method, op.Path, err)
+		}
+	}
+	return nil
+}
+
+// checkRequirements returns nil when security is empty or one of its
+// alternatives needs only supported schemes, and otherwise the problem of
+// the first alternative.
+func checkRequirements(doc *openapi3.T, security openapi3.SecurityRequirements) error {
+	var first error
+	for _, requirement := range security {
+		err := checkRequirement(doc, requirement)
+		if err == nil {
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func checkRequirement(doc *openapi3.T, requirement openapi3.SecurityRequirement) error {
+	for _, name := range slices.Sorted(maps.Keys(requirement)) {
+		var ref *openapi3.SecuritySchemeRef
+		if doc.Components != nil {
+			ref = doc.Components.SecuritySchemes[name]
+		}
+		if ref == nil || ref.Value == nil {
+			// spec.Load rejects such a document; this guards a Spec built
+			// another way.
+			return fmt.Errorf("security scheme %q is not defined in components.securitySchemes", name)
+		}
+
+		scheme := ref.Value
+		switch {
+		case isBearer(scheme), scheme.Type == "apiKey":
+		case scheme.Type == "http":
+			return fmt.Errorf("security scheme %q of type %q with scheme %q is not supported; the mock server checks http bearer and apiKey schemes",
+				name, scheme.Type, scheme.Scheme)
+		default:
+			return fmt.Errorf("security scheme %q of type %q is not supported; the mock server checks http bearer and apiKey schemes",
+				name, scheme.Type)
+		}
 	}
 	return nil
 }

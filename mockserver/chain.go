@@ -21,16 +21,19 @@ const statusClientClosed = 499
 // exchange is the per-request record that the steps of the chain fill in
 // and that the request log and the journal read at the end.
 type exchange struct {
-	id     string
-	start  time.Time
-	header http.Header // the request headers as received
+	id      string
+	start   time.Time
+	header  http.Header // the request headers as received
+	secrets *secrets    // the secret names of the contract that serves the request
 
 	// The fields below are set by the step that learns them, all on the
 	// request's goroutine.
 	account      string
+	operation    string // the operationId; empty until a route matched
 	requestBody  []byte // nil when the body was not read
 	responseBody []byte
 	err          error // the reason the request was rejected or failed
+	forced       bool  // the Prefer header selected the response
 	canceled     bool  // the client went away before the response
 	journaled    bool  // record the exchange in the journal; false for the admin API
 }
@@ -53,12 +56,13 @@ func exchangeFrom(r *http.Request) *exchange {
 	return ex
 }
 
-func (s *Server) newExchange(r *http.Request) *exchange {
-	return &exchange{id: s.requestID(r), start: time.Now(), header: r.Header, journaled: true}
+func (s *Server) newExchange(r *http.Request, secrets *secrets) *exchange {
+	return &exchange{id: s.requestID(r), start: time.Now(), header: r.Header, secrets: secrets, journaled: true}
 }
 
 // requestID returns the incoming X-Request-Id when it is at most 64 visible
-// ASCII characters, and otherwise a new id unique within this process.
+// ASCII characters, and otherwise a new id: the Server's random prefix and
+// a counter, so no two generated ids of one Server are equal.
 func (s *Server) requestID(r *http.Request) string {
 	if id := r.Header.Get(headerRequestID); isUsableRequestID(id) {
 		return id
@@ -144,10 +148,12 @@ func (s *Server) finish(w *statusWriter, r *http.Request, ex *exchange) {
 	}
 }
 
-// logRequest logs one line per request at info, or at error for a 5xx, and
-// for a rejected request a debug line with the reason. It logs the escaped
-// path without the query, and no header or body, so no secret reaches the
-// log.
+// logRequest logs one line per request. A response that the Prefer header
+// selected logs "forced response" at info, whatever its status. Any other
+// 5xx logs "request failed" at error, and the rest log "request" at info,
+// with a debug line giving the reason of a rejected request. It logs the
+// escaped path without the query and no header or body, and the reasons
+// quote no value of a secret field (see collectViolations).
 func (s *Server) logRequest(r *http.Request, ex *exchange, status int, elapsed time.Duration) {
 	ctx := r.Context()
 	attrs := []slog.Attr{
@@ -158,7 +164,12 @@ func (s *Server) logRequest(r *http.Request, ex *exchange, status int, elapsed t
 		slog.Duration("duration", elapsed),
 		slog.String("account", ex.account),
 	}
-	if status >= 500 {
+	switch {
+	case ex.forced && ex.err == nil:
+		attrs = append(attrs, slog.String("operation", ex.operation))
+		s.logger.LogAttrs(ctx, slog.LevelInfo, "forced response", attrs...)
+		return
+	case status >= 500:
 		attrs = append(attrs, slog.Any("error", ex.err))
 		s.logger.LogAttrs(ctx, slog.LevelError, "request failed", attrs...)
 		return

@@ -161,22 +161,30 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	ts := newTestServer(t)
 	const workers, rounds = 4, 25
 
+	// The goroutines use assert and ts.send, never require or ts.do, which
+	// would call t.FailNow off the test goroutine.
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := range rounds {
 				name := fmt.Sprintf("w%d-%d", w, i)
 				body := fmt.Sprintf(`{"data":{"userId":"12","website_name":%q,"website_description":%q}}`, name, name)
-				assert.Equal(t, http.StatusOK, ts.post(t, "/user/update-setting", demoKey, body).status)
+				got, err := ts.send(request{path: "/user/update-setting", key: demoKey, body: body})
+				if !assert.NoError(t, err) || !assert.Equal(t, http.StatusOK, got.status) {
+					return
+				}
 			}
 		})
 		wg.Go(func() {
 			for range rounds {
-				got := ts.get(t, "/user/profile", demoKey)
-				if !assert.Equal(t, http.StatusOK, got.status) {
+				got, err := ts.send(request{method: http.MethodGet, path: "/user/profile", key: demoKey})
+				if !assert.NoError(t, err) || !assert.Equal(t, http.StatusOK, got.status) {
 					return
 				}
-				setting := got.json["setting"].(map[string]any)
+				setting, ok := got.json["setting"].(map[string]any)
+				if !assert.True(t, ok, "setting is an object: %s", got.raw) {
+					return
+				}
 				if setting["website_name"] != "callfluent" {
 					assert.Equal(t, setting["website_name"], setting["website_description"], "a reader sees whole updates")
 				}
@@ -185,8 +193,9 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	}
 	wg.Go(func() {
 		for range rounds {
-			ts.ReloadSpec(ts.api.Load().spec)
-			ts.do(t, request{method: http.MethodGet, path: "/__mock/requests"})
+			assert.NoError(t, ts.ReloadSpec(ts.api.Load().spec))
+			_, err := ts.send(request{method: http.MethodGet, path: "/__mock/requests"})
+			assert.NoError(t, err)
 		}
 	})
 	wg.Wait()

@@ -13,11 +13,6 @@ import (
 	"github.com/callfluent/usermock/store"
 )
 
-// domainMessage is the documented update-setting message for a custom
-// domain without an A record pointing to the required address. The contract
-// holds it only as an example for one domain, so the wording lives here.
-const domainMessage = "Something is wrong with your domain, please check if A record is added correctly. %s doesn't point to %s correctly"
-
 // maxListedViolations caps the violations named in the error message; the
 // violations list carries them all, up to maxViolations.
 const (
@@ -64,6 +59,7 @@ func (s *Server) errorResponse(api *apiState, err error) response {
 		securityErr *openapi3filter.SecurityRequirementsError
 		domainErr   *store.DomainError
 		agentErr    *store.AgentNotFoundError
+		limitErr    *store.CustomFieldLimitError
 		mismatch    *contractError
 	)
 	switch {
@@ -76,20 +72,23 @@ func (s *Server) errorResponse(api *apiState, err error) response {
 		resp.problem = "wrong current password"
 		return resp
 	case errors.As(err, &domainErr):
-		return buildErrorResponse(http.StatusBadRequest, nil, errorBody{Error: fmt.Sprintf(domainMessage, domainErr.Domain, domainErr.Required)})
+		return buildErrorResponse(http.StatusBadRequest, nil, errorBody{Error: api.texts.domain.message(domainErr.Domain, domainErr.Required)})
 	case errors.As(err, &agentErr):
 		reason := fmt.Sprintf("agent %d is not an agent of the caller's account", agentErr.AgentID)
 		return buildErrorResponse(http.StatusNotFound, nil, errorBody{
 			Error:      `query parameter "agent_id": ` + reason,
 			Violations: []violation{{Location: "query", Field: "agent_id", Reason: reason}},
 		})
+	case errors.As(err, &limitErr):
+		v := customFieldViolation(limitErr)
+		return buildErrorResponse(http.StatusBadRequest, nil, errorBody{Error: describeViolation(v), Violations: []violation{v}})
 	case errors.As(err, &mismatch):
 		return buildErrorResponse(http.StatusInternalServerError, nil, errorBody{Error: mismatch.Error()})
 	case isValidationError(err):
-		violations := collectViolations(err, true)
+		violations := collectViolations(err, true, api.secrets)
 		return buildErrorResponse(http.StatusBadRequest, nil, errorBody{Error: summarize(violations), Violations: violations})
 	default:
-		resp := buildErrorResponse(http.StatusInternalServerError, nil, errorBody{Error: "Server error"})
+		resp := buildErrorResponse(http.StatusInternalServerError, nil, errorBody{Error: api.texts.serverError})
 		resp.problem = err.Error()
 		return resp
 	}
@@ -154,6 +153,16 @@ func describeViolation(v violation) string {
 	return where + ": " + v.Reason
 }
 
+// customFieldViolation names the custom field over a limit, its name cut to
+// maxQuotedValue bytes, or data itself when there are too many fields.
+func customFieldViolation(err *store.CustomFieldLimitError) violation {
+	field := "data"
+	if err.Field != "" {
+		field += "." + shorten(err.Field)
+	}
+	return violation{Location: "body", Field: field, Reason: err.Reason}
+}
+
 // Constructors of the apiErrors that the chain returns.
 
 func errNotFound(path string) error {
@@ -161,6 +170,10 @@ func errNotFound(path string) error {
 }
 
 func errMethodNotAllowed(method, path string, allowed []string) error {
+	return methodNotAllowed(method, path, allowed)
+}
+
+func methodNotAllowed(method, path string, allowed []string) *apiError {
 	return &apiError{
 		status: http.StatusMethodNotAllowed,
 		message: fmt.Sprintf("method %q not allowed on %q; allowed methods are %s",
@@ -190,6 +203,14 @@ func errForbidden(userID string) error {
 		status:     http.StatusForbidden,
 		message:    fmt.Sprintf("data.userId %q does not belong to the API key's account", userID),
 		violations: []violation{{Location: "body", Field: "data.userId", Reason: "does not belong to the API key's account"}},
+	}
+}
+
+// errForbiddenOrigin rejects a request to the admin API from a web page.
+func errForbiddenOrigin() error {
+	return &apiError{
+		status:  http.StatusForbidden,
+		message: "the admin API rejects requests with an Origin header, which browsers send; call it from a test or a command-line client",
 	}
 }
 

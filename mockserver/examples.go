@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/callfluent/usermock/spec"
 )
 
 // documentedResponse is one documented response of an operation, with its
@@ -102,41 +104,20 @@ func pickMediaType(content openapi3.Content) (string, *openapi3.MediaType) {
 	return "", nil
 }
 
-// orderedExamples returns the media type's examples in document order.
-// kin-openapi keeps examples in a Go map, which has no order, so the order
-// comes from the loader's origin information (the line and column of each
-// example's key), which spec.Load records. Examples without origins sort by
-// name after those with one. Examples without a value (externalValue only)
-// and examples that JSON cannot encode are skipped, as the mock cannot send
-// them.
+// orderedExamples returns the media type's named examples in document
+// order (see spec.OrderedExamples), then its single unnamed example, if any.
+// Examples without a value (externalValue only) and examples that JSON
+// cannot encode are skipped, as the mock cannot send them.
 func orderedExamples(media *openapi3.MediaType) []namedExample {
-	type positioned struct {
-		namedExample
-		line, column int
-	}
-	var found []positioned
-	for name, ref := range media.Examples {
+	var out []namedExample
+	for _, name := range spec.OrderedExamples(media.Examples) {
+		ref := media.Examples[name]
 		if ref == nil || ref.Value == nil || ref.Value.Value == nil {
 			continue
 		}
-		ex, ok := newExample(name, ref.Value.Value)
-		if !ok {
-			continue
+		if ex, ok := newExample(name, ref.Value.Value); ok {
+			out = append(out, ex)
 		}
-		line, column := examplePosition(ref)
-		found = append(found, positioned{namedExample: ex, line: line, column: column})
-	}
-	slices.SortFunc(found, func(a, b positioned) int {
-		return cmp.Or(
-			cmp.Compare(positionKey(a.line), positionKey(b.line)),
-			cmp.Compare(a.column, b.column),
-			cmp.Compare(a.name, b.name),
-		)
-	})
-
-	out := make([]namedExample, 0, len(found)+1)
-	for _, p := range found {
-		out = append(out, p.namedExample)
 	}
 	if media.Example != nil {
 		if ex, ok := newExample("", media.Example); ok {
@@ -144,25 +125,6 @@ func orderedExamples(media *openapi3.MediaType) []namedExample {
 		}
 	}
 	return out
-}
-
-// positionKey sorts unknown positions (line 0) after known ones.
-func positionKey(line int) int {
-	if line == 0 {
-		return int(^uint(0) >> 1)
-	}
-	return line
-}
-
-// examplePosition returns where the example's key is, preferring the
-// reference's own position for a $ref example.
-func examplePosition(ref *openapi3.ExampleRef) (line, column int) {
-	for _, origin := range []*openapi3.Origin{ref.Origin, ref.Value.Origin} {
-		if origin != nil && origin.Key != nil {
-			return origin.Key.Line, origin.Key.Column
-		}
-	}
-	return 0, 0
 }
 
 // newExample encodes value, and reports false for a value that JSON cannot

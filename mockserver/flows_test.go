@@ -149,7 +149,7 @@ func TestReloadSpecKeepsState(t *testing.T) {
 	ts := newTestServer(t)
 	require.Equal(t, http.StatusOK, ts.post(t, "/user/update-setting", demoKey, validSetting).status)
 
-	ts.ReloadSpec(extendedSpec(t))
+	require.NoError(t, ts.ReloadSpec(extendedSpec(t)))
 
 	assert.Equal(t, "Call Agent AI", ts.get(t, "/user/profile", demoKey).json["setting"].(map[string]any)["website_name"])
 	assert.Equal(t, http.StatusCreated, ts.get(t, "/user/extra", demoKey).status, "the new operation is served")

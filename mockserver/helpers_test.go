@@ -3,6 +3,7 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/callfluent/usermock"
 	"github.com/callfluent/usermock/spec"
 	"github.com/callfluent/usermock/store"
 )
@@ -89,6 +91,14 @@ type request struct {
 
 func (ts *testServer) do(t *testing.T, req request) result {
 	t.Helper()
+	out, err := ts.send(req)
+	require.NoError(t, err)
+	return out
+}
+
+// send is do for goroutines other than the test's, which must not call
+// t.FailNow: it returns the error instead.
+func (ts *testServer) send(req request) (result, error) {
 	var body io.Reader
 	if req.body != "" {
 		body = strings.NewReader(req.body)
@@ -98,7 +108,9 @@ func (ts *testServer) do(t *testing.T, req request) result {
 		method = http.MethodPost
 	}
 	httpReq, err := http.NewRequest(method, ts.url+req.path, body)
-	require.NoError(t, err)
+	if err != nil {
+		return result{}, err
+	}
 	if req.body != "" {
 		httpReq.Header.Set("Content-Type", "application/json")
 	}
@@ -114,16 +126,22 @@ func (ts *testServer) do(t *testing.T, req request) result {
 	}
 
 	resp, err := http.DefaultClient.Do(httpReq)
-	require.NoError(t, err)
+	if err != nil {
+		return result{}, err
+	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	if err != nil {
+		return result{}, err
+	}
 
 	out := result{status: resp.StatusCode, header: resp.Header, raw: raw}
 	if len(raw) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		require.NoError(t, json.Unmarshal(raw, &out.json), "body %s", raw)
+		if err := json.Unmarshal(raw, &out.json); err != nil {
+			return result{}, fmt.Errorf("decode body %s: %w", raw, err)
+		}
 	}
-	return out
+	return out, nil
 }
 
 // get sends an authenticated GET.
@@ -146,7 +164,24 @@ func (ts *testServer) account(t *testing.T, userID string) store.Account {
 	return acc
 }
 
+// editedSpec returns the embedded contract with each edit applied: edits
+// are pairs of a text of openapi.yaml and its replacement.
+func editedSpec(t *testing.T, edits ...string) *spec.Spec {
+	t.Helper()
+	require.Zero(t, len(edits)%2, "edits come in pairs")
+	doc := string(usermock.SpecYAML)
+	for i := 0; i < len(edits); i += 2 {
+		require.Contains(t, doc, edits[i])
+		doc = strings.Replace(doc, edits[i], edits[i+1], 1)
+	}
+	sp, err := spec.Load([]byte(doc))
+	require.NoError(t, err)
+	return sp
+}
+
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+// cmd/mockserver's tests have their own copy: test files of different
+// packages cannot share unexported code, and it is too small for a package.
 type syncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer

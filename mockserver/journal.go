@@ -61,6 +61,9 @@ type journalRecord struct {
 	responseBody keptBody
 	note         string
 	size         int
+
+	// secrets are those of the contract that served the request.
+	secrets *secrets
 }
 
 // keptBody is a body as sent, or its rendered form when it was too large
@@ -115,8 +118,9 @@ func (j *journal) add(ex *exchange, r *http.Request, status int, elapsed time.Du
 		elapsed:      elapsed,
 		account:      ex.account,
 		header:       ex.header,
-		requestBody:  j.keepBody(ex.requestBody),
-		responseBody: j.keepBody(ex.responseBody),
+		requestBody:  j.keepBody(ex.requestBody, ex.secrets),
+		responseBody: j.keepBody(ex.responseBody, ex.secrets),
+		secrets:      ex.secrets,
 	}
 	rec.size = recordSize(&rec)
 	if rec.size > j.maxBytes {
@@ -168,19 +172,19 @@ func cutString(s string, limit int) string {
 // keepBody keeps body when it fits maxBody, and otherwise only its
 // redacted and truncated form, so that no record holds more than about
 // maxBody bytes of one body.
-func (j *journal) keepBody(body []byte) keptBody {
+func (j *journal) keepBody(body []byte, secrets *secrets) keptBody {
 	if len(body) <= j.maxBody {
 		return keptBody{raw: body}
 	}
-	return keptBody{rendered: j.renderBody(body)}
+	return keptBody{rendered: j.renderBody(body, secrets)}
 }
 
 // render returns the body as an entry shows it.
-func (j *journal) render(b keptBody) any {
+func (j *journal) render(b keptBody, secrets *secrets) any {
 	if b.rendered != nil {
 		return b.rendered
 	}
-	return j.renderBody(b.raw)
+	return j.renderBody(b.raw, secrets)
 }
 
 // entries returns the journal, oldest first, with secrets redacted.
@@ -196,13 +200,13 @@ func (j *journal) entries() []journalEntry {
 			Time:           rec.time,
 			Method:         rec.method,
 			Path:           rec.path,
-			Query:          redactQuery(rec.rawQuery),
+			Query:          rec.secrets.redactQuery(rec.rawQuery),
 			Status:         rec.status,
 			DurationMS:     float64(rec.elapsed.Microseconds()) / 1000,
 			Account:        rec.account,
-			RequestHeaders: redactHeaders(rec.header),
-			RequestBody:    j.render(rec.requestBody),
-			ResponseBody:   j.render(rec.responseBody),
+			RequestHeaders: rec.secrets.redactHeaders(rec.header),
+			RequestBody:    j.render(rec.requestBody, rec.secrets),
+			ResponseBody:   j.render(rec.responseBody, rec.secrets),
 			Note:           rec.note,
 		})
 	}
@@ -213,11 +217,11 @@ func (j *journal) entries() []journalEntry {
 // JSON and fits maxBody, and otherwise as a string cut at maxBody. A body
 // that is not JSON cannot be searched for secrets, so only its size is
 // shown.
-func (j *journal) renderBody(body []byte) any {
+func (j *journal) renderBody(body []byte, secrets *secrets) any {
 	if len(body) == 0 {
 		return nil
 	}
-	clean, err := redactJSON(body)
+	clean, err := secrets.redactJSON(body)
 	if err != nil {
 		return fmt.Sprintf("[body of %d bytes not recorded: it is not valid JSON]", len(body))
 	}

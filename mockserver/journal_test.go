@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/callfluent/usermock/store"
 )
 
 // journalBounds is a snapshot of the journal's bookkeeping.
@@ -70,8 +72,12 @@ func TestJournalStaysWithinBounds(t *testing.T) {
 	defer cancel()
 
 	requests := []func(c *apiClient) (int, error){
-		func(c *apiClient) (int, error) { // a body over the per-entry cap
-			body := `{"data":{"phone_number":"+1 555 0100","note":"` + strings.Repeat("n", 40<<10) + `"}}`
+		func(c *apiClient) (int, error) { // a body over the per-entry cap, in custom fields under their limit
+			var notes strings.Builder
+			for i := range 10 {
+				fmt.Fprintf(&notes, `,"note%d":%q`, i, strings.Repeat("n", store.MaxCustomFieldValue))
+			}
+			body := `{"data":{"phone_number":"+1 555 0100"` + notes.String() + `}}`
 			status, _, err := c.send(ctx, http.MethodPost, "/user/update-detail", demoKey, body)
 			return status, err
 		},

@@ -4,28 +4,19 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 )
 
-// adminPrefix is the path prefix of the admin API.
-const adminPrefix = "/__mock/"
-
-// serveAPI serves a request that passed CORS: the admin API, or an
-// operation of the contract. Both match the path as sent, in its escaped
-// form, so percent-encoded octets are not decoded, dot segments are not
+// serveAPI serves a request that passed CORS with an operation of the
+// contract. It matches the path as sent, in its escaped form, as the admin
+// API does, so percent-encoded octets are not decoded, dot segments are not
 // removed and a trailing slash is not dropped. Paths such as
 // /user/%70rofile, /user/./profile and /user/profile/ therefore get 404,
 // and no other spelling of a path reaches its operation. No request is
 // redirected.
 func (s *Server) serveAPI(api *apiState, w http.ResponseWriter, r *http.Request) {
-	if s.admin && strings.HasPrefix(r.URL.EscapedPath(), adminPrefix) {
-		s.serveAdmin(api, w, r)
-		return
-	}
-
 	route, params, err := api.spec.FindRoute(r)
 	if err != nil {
 		s.sendError(api, w, r, routeError(api, r, err))
@@ -62,6 +53,7 @@ func (s *Server) sendError(api *apiState, w http.ResponseWriter, r *http.Request
 func (s *Server) serveOperation(api *apiState, w http.ResponseWriter, r *http.Request,
 	route *routers.Route, params map[string]string, op *operation) {
 	ex := exchangeFrom(r)
+	ex.operation = op.id
 	validationRoute := *route
 	validationRoute.Operation = op.unsecured
 	input := &openapi3filter.RequestValidationInput{
@@ -116,7 +108,8 @@ func (s *Server) answer(api *apiState, w http.ResponseWriter, input *openapi3fil
 		return response{}, r.Context().Err()
 	}
 	if pref.forced() {
-		return forcedResponse(op, pref, func() []string { return api.spec.AllowedMethods(r) })
+		exchangeFrom(r).forced = true
+		return forcedResponse(op, pref, r, api.spec.AllowedMethods)
 	}
 
 	run, ok := s.behaviours[op.id]

@@ -115,21 +115,30 @@ func wait(ctx context.Context, delay time.Duration) bool {
 	}
 }
 
-// forcedResponse returns the documented response that p selects. With a
-// code it is response p.code with example p.example, or with its first
-// example. Without a code it is the first response in status order that
-// has example p.example.
-func forcedResponse(op *operation, p preference, allowed func() []string) (response, error) {
+// forcedResponse returns the documented response that p selects for r.
+// With a code it is response p.code with example p.example, or with its
+// first example. Without a code it is the first response in status order
+// that has example p.example. allowed lists the methods of r's path.
+//
+// A forced 405 sends, in place of the example, the body and Allow header
+// of a real 405 for r, so they name r's method and path and the methods
+// that the path allows. A documented Allow header on another status gets
+// the real methods too.
+func forcedResponse(op *operation, p preference, r *http.Request, allowed func(*http.Request) []string) (response, error) {
 	resp, ex, err := selectExample(op, p)
 	if err != nil {
 		return response{}, err
 	}
 
 	out := exampleResponse(resp, ex)
-	// The documented Allow header is an example; send the methods that
-	// this path really allows.
+	if out.status == http.StatusMethodNotAllowed {
+		notAllowed := methodNotAllowed(r.Method, r.URL.EscapedPath(), allowed(r))
+		out = buildErrorResponse(out.status, notAllowed.header, errorBody{Error: notAllowed.message})
+		out.problem = "" // a forced response is not a failure
+		return out, nil
+	}
 	if out.header.Get("Allow") != "" {
-		out.header.Set("Allow", strings.Join(allowed(), ", "))
+		out.header.Set("Allow", strings.Join(allowed(r), ", "))
 	}
 	return out, nil
 }

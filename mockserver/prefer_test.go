@@ -47,10 +47,18 @@ func TestPreferForcesResponses(t *testing.T) {
 			wantHeader: map[string]string{"WWW-Authenticate": `Bearer realm="callfluent"`},
 		},
 		{
-			name:       "forced 405 sends real Allow",
+			name:       "forced 405 names request path",
 			req:        request{method: http.MethodGet, path: "/user/profile", key: demoKey, header: map[string]string{"Prefer": "code=405"}},
 			wantStatus: http.StatusMethodNotAllowed,
+			wantBody:   `{"status": false, "error": "method \"GET\" not allowed on \"/user/profile\"; allowed methods are GET"}`,
 			wantHeader: map[string]string{"Allow": "GET"},
+		},
+		{
+			name:       "forced 405 by example name",
+			req:        request{path: "/user/update-setting", key: demoKey, body: validSetting, header: map[string]string{"Prefer": "example=wrongMethod"}},
+			wantStatus: http.StatusMethodNotAllowed,
+			wantBody:   `{"status": false, "error": "method \"POST\" not allowed on \"/user/update-setting\"; allowed methods are POST"}`,
+			wantHeader: map[string]string{"Allow": "POST"},
 		},
 		{
 			name:       "unknown preferences ignored",
@@ -173,4 +181,21 @@ func TestParsePreferReadsHeaders(t *testing.T) {
 
 	require.NoError(t, err)
 	assert.Equal(t, preference{code: 404, example: "not found", delay: time.Second}, got)
+}
+
+func TestForcedServerErrorLogsAsForced(t *testing.T) {
+	logs := &syncBuffer{}
+	ts := newTestServer(t, jsonLogs(logs))
+
+	got := ts.do(t, request{method: http.MethodGet, path: "/user/profile", key: demoKey, header: map[string]string{"Prefer": "code=500"}})
+
+	require.Equal(t, http.StatusInternalServerError, got.status)
+	lines := logLines(t, logs.String())
+	require.Len(t, lines, 1, "one line for the request: %s", logs)
+	assert.Equal(t, "forced response", lines[0]["msg"])
+	assert.Equal(t, "INFO", lines[0]["level"])
+	assert.Equal(t, "getUserProfile", lines[0]["operation"])
+	assert.Equal(t, got.header.Get(headerRequestID), lines[0]["id"])
+	assert.Equal(t, float64(http.StatusInternalServerError), lines[0]["status"])
+	assert.NotContains(t, lines[0], "error")
 }

@@ -6,43 +6,93 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+
+	"github.com/callfluent/usermock/spec"
 )
 
 // redacted replaces every secret in the journal.
 const redacted = "[REDACTED]"
 
-// secretNames are JSON member and query parameter names, lowercased, whose
-// values are secrets. Any name containing "password" or "secret" is one too.
-var secretNames = map[string]bool{
-	"oldpass":       true,
-	"newpass":       true,
-	"api_key":       true,
-	"apikey":        true,
-	"token":         true,
-	"access_token":  true,
-	"authorization": true,
+// floorSecretNames are JSON member and query parameter names, lowercased,
+// whose values are secrets in every contract. The contract adds its own
+// (see newSecrets), and so does every name that contains one of
+// floorSecretParts.
+var floorSecretNames = []string{"oldpass", "newpass", "authorization"}
+
+// floorSecretParts make any name that contains one of them, lowercased, a
+// secret name, such as smtp_password, client_secret or refresh_token.
+var floorSecretParts = []string{"password", "secret", "token", "apikey", "api_key"}
+
+// floorSecretHeaders are request headers, in canonical form, whose values
+// are secrets in every contract.
+var floorSecretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key"}
+
+// secrets are the names whose values the journal redacts and error
+// messages never quote. A nil *secrets holds only the floor names.
+type secrets struct {
+	names   map[string]bool // lowercased JSON member, query parameter and cookie names
+	headers map[string]bool // canonical header names
 }
 
-// secretHeaders are request headers, in canonical form, whose values are
-// secrets.
-var secretHeaders = map[string]bool{
-	"Authorization":       true,
-	"Proxy-Authorization": true,
-	"Cookie":              true,
-	"X-Api-Key":           true,
+// floorSecrets holds only the floor names, for a request that reached no
+// contract.
+var floorSecrets = newSecrets(nil)
+
+// newSecrets returns the floor names with those that sp declares: the
+// writeOnly properties of its request bodies and the header, query parameter
+// or cookie of each security scheme. sp may be nil.
+func newSecrets(sp *spec.Spec) *secrets {
+	s := &secrets{names: map[string]bool{}, headers: map[string]bool{}}
+	for _, name := range floorSecretNames {
+		s.names[name] = true
+	}
+	for _, name := range floorSecretHeaders {
+		s.headers[name] = true
+	}
+	if sp == nil {
+		return s
+	}
+
+	for _, name := range sp.WriteOnlyNames() {
+		s.names[strings.ToLower(name)] = true
+	}
+	for _, c := range sp.Credentials() {
+		if c.In == "header" {
+			s.headers[c.Name] = true
+			continue
+		}
+		s.names[strings.ToLower(c.Name)] = true
+	}
+	return s
 }
 
-func isSecretName(name string) bool {
+// isSecretName reports whether values named name, a JSON member or a query
+// parameter, are secrets. Names compare without regard to case.
+func (s *secrets) isSecretName(name string) bool {
+	if s == nil {
+		s = floorSecrets
+	}
 	lower := strings.ToLower(name)
-	return secretNames[lower] || strings.Contains(lower, "password") || strings.Contains(lower, "secret")
+	if s.names[lower] {
+		return true
+	}
+	return slices.ContainsFunc(floorSecretParts, func(part string) bool { return strings.Contains(lower, part) })
+}
+
+func (s *secrets) isSecretHeader(name string) bool {
+	if s == nil {
+		s = floorSecrets
+	}
+	return s.headers[http.CanonicalHeaderKey(name)] || s.isSecretName(name)
 }
 
 // redactHeaders returns a copy of h with secret header values replaced.
-func redactHeaders(h http.Header) map[string][]string {
+func (s *secrets) redactHeaders(h http.Header) map[string][]string {
 	out := make(map[string][]string, len(h))
 	for name, values := range h {
-		if secretHeaders[http.CanonicalHeaderKey(name)] || isSecretName(name) {
+		if s.isSecretHeader(name) {
 			out[name] = []string{redacted}
 			continue
 		}
@@ -53,7 +103,7 @@ func redactHeaders(h http.Header) map[string][]string {
 
 // redactQuery returns rawQuery with the values of secret parameters
 // replaced. A query that does not parse is dropped whole.
-func redactQuery(rawQuery string) string {
+func (s *secrets) redactQuery(rawQuery string) string {
 	if rawQuery == "" {
 		return ""
 	}
@@ -63,7 +113,7 @@ func redactQuery(rawQuery string) string {
 	}
 	changed := false
 	for name := range values {
-		if isSecretName(name) {
+		if s.isSecretName(name) {
 			values[name] = []string{redacted}
 			changed = true
 		}
@@ -80,11 +130,11 @@ var errTooDeep = errors.New("body nests too deep")
 // redactJSON returns data re-encoded compactly, members in their order and
 // repeated keys kept, with the value of every member whose name is a
 // secret replaced by "[REDACTED]". It fails for data that is not JSON.
-func redactJSON(data []byte) ([]byte, error) {
+func (s *secrets) redactJSON(data []byte) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var out bytes.Buffer
-	if err := redactValue(dec, &out, 0); err != nil {
+	if err := s.redactValue(dec, &out, 0); err != nil {
 		return nil, err
 	}
 	if _, err := dec.Token(); err == nil {
@@ -93,7 +143,7 @@ func redactJSON(data []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-func redactValue(dec *json.Decoder, out *bytes.Buffer, depth int) error {
+func (s *secrets) redactValue(dec *json.Decoder, out *bytes.Buffer, depth int) error {
 	if depth > maxJSONDepth {
 		return errTooDeep
 	}
@@ -104,9 +154,9 @@ func redactValue(dec *json.Decoder, out *bytes.Buffer, depth int) error {
 	switch t := tok.(type) {
 	case json.Delim:
 		if t == '{' {
-			return redactObject(dec, out, depth)
+			return s.redactObject(dec, out, depth)
 		}
-		return redactArray(dec, out, depth)
+		return s.redactArray(dec, out, depth)
 	case json.Number:
 		out.WriteString(t.String())
 	default:
@@ -117,7 +167,7 @@ func redactValue(dec *json.Decoder, out *bytes.Buffer, depth int) error {
 	return nil
 }
 
-func redactObject(dec *json.Decoder, out *bytes.Buffer, depth int) error {
+func (s *secrets) redactObject(dec *json.Decoder, out *bytes.Buffer, depth int) error {
 	out.WriteByte('{')
 	for first := true; dec.More(); first = false {
 		tok, err := dec.Token()
@@ -132,8 +182,8 @@ func redactObject(dec *json.Decoder, out *bytes.Buffer, depth int) error {
 		out.Write(encoded)
 		out.WriteByte(':')
 
-		if !isSecretName(key) {
-			if err := redactValue(dec, out, depth+1); err != nil {
+		if !s.isSecretName(key) {
+			if err := s.redactValue(dec, out, depth+1); err != nil {
 				return err
 			}
 			continue
@@ -149,13 +199,13 @@ func redactObject(dec *json.Decoder, out *bytes.Buffer, depth int) error {
 	return err
 }
 
-func redactArray(dec *json.Decoder, out *bytes.Buffer, depth int) error {
+func (s *secrets) redactArray(dec *json.Decoder, out *bytes.Buffer, depth int) error {
 	out.WriteByte('[')
 	for first := true; dec.More(); first = false {
 		if !first {
 			out.WriteByte(',')
 		}
-		if err := redactValue(dec, out, depth+1); err != nil {
+		if err := s.redactValue(dec, out, depth+1); err != nil {
 			return err
 		}
 	}

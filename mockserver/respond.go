@@ -16,8 +16,10 @@ type response struct {
 	header http.Header // may be nil
 	body   []byte
 
-	// problem is the reason for an error response, safe to log because it
-	// contains no request value that could be a secret. Empty for a success.
+	// problem is the reason for an error response, for the log and the
+	// journal. It may quote request values, but never the value of a secret
+	// field, because collectViolations leaves those out. It is empty for a
+	// success and for a response forced by the Prefer header.
 	problem string
 }
 

@@ -186,3 +186,89 @@ func sendSecretRequest(t *testing.T, ts *testServer, req secretRequest) (int, st
 	dump.WriteString("\n")
 	return resp.StatusCode, dump.String()
 }
+
+// secretFieldsProperty adds writeOnly fields to reset-password whose
+// validators could show the value: an email format, whose message quotes
+// the address, and an object whose member has no secret name.
+const secretFieldsProperty = newPassProperty + `            recovery_email:
+              type: string
+              format: email
+              writeOnly: true
+            credentials:
+              type: object
+              writeOnly: true
+              properties:
+                pin:
+                  type: string
+                  pattern: "^[0-9]{4}$"
+`
+
+// TestSecretFieldErrorsQuoteNoValue sends invalid values of secret fields
+// whose error messages would otherwise contain the value, and searches the
+// responses, the log and the journal for it.
+func TestSecretFieldErrorsQuoteNoValue(t *testing.T) {
+	const secret = "val-SECRET-3141"
+	tests := []struct {
+		name       string
+		data       string
+		wantError  string
+		wantFields []string
+	}{
+		{
+			name:       "writeOnly email",
+			data:       `"recovery_email":"` + secret + `"`,
+			wantError:  `request body: data.recovery_email: string doesn't match the format "email"`,
+			wantFields: []string{"data.recovery_email"},
+		},
+		{
+			name:       "member of writeOnly object",
+			data:       `"credentials":{"pin":"` + secret + `"}`,
+			wantError:  `request body: data.credentials.pin: string doesn't match the regular expression "^[0-9]{4}$"`,
+			wantFields: []string{"data.credentials.pin"},
+		},
+		{
+			name:       "undocumented member",
+			data:       `"extra":{"token":"` + secret + `"}`,
+			wantError:  `request body: data.extra: property "extra" is unsupported`,
+			wantFields: []string{"data.extra"},
+		},
+		{
+			name:       "secret name in custom field",
+			data:       `"api_token":"` + secret + `"`,
+			wantError:  `request body: data.api_token: property "api_token" is unsupported`,
+			wantFields: []string{"data.api_token"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logs := &syncBuffer{}
+			ts := newTestServer(t, jsonLogs(logs), func(c *Config) { c.Spec = editedSpec(t, newPassProperty, secretFieldsProperty) })
+
+			got := ts.post(t, "/user/reset-password", demoKey, `{"data":{"oldPass":"123456","newPass":"abcdefg",`+tt.data+`}}`)
+
+			require.Equal(t, http.StatusBadRequest, got.status, "body %s", got.raw)
+			assert.Equal(t, tt.wantError, got.json["error"])
+			assert.Equal(t, tt.wantFields, violationFields(got.json))
+			journal := ts.do(t, request{method: http.MethodGet, path: "/__mock/requests"})
+			assertNoSecret(t, "the response", string(got.raw), secret)
+			assertNoSecret(t, "the log", logs.String(), secret)
+			assertNoSecret(t, "the journal", string(journal.raw), secret)
+		})
+	}
+}
+
+func TestResponseViolationQuotesNoValue(t *testing.T) {
+	const secret = "leak-SECRET-2718@localhost"
+	logs := &syncBuffer{}
+	ts := newTestServer(t, jsonLogs(logs))
+	ts.behaviours["getUserProfile"] = func(*call) (response, error) {
+		return jsonResponse(http.StatusOK, map[string]any{"user": map[string]any{"name": "x", "email": secret}, "setting": map[string]any{}})
+	}
+
+	got := ts.get(t, "/user/profile", demoKey)
+
+	assert.Equal(t, http.StatusInternalServerError, got.status)
+	assert.Equal(t, `response does not match the contract: response body: user.email: string doesn't match the format "email"`, got.json["error"])
+	assertNoSecret(t, "the response", string(got.raw), secret)
+	assertNoSecret(t, "the log", logs.String(), "leak-SECRET")
+}

@@ -12,7 +12,8 @@
 // With Config.Admin, the admin API under /__mock/ resets the accounts
 // (POST /__mock/reset), returns the journal of recent requests with
 // secrets redacted (GET /__mock/requests) and reports readiness
-// (GET /__mock/health).
+// (GET /__mock/health). It sends no CORS headers and rejects every request
+// with an Origin header, so a web page can neither call it nor read it.
 package mockserver
 
 import (
@@ -22,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 
 	"github.com/callfluent/usermock/spec"
@@ -94,7 +96,8 @@ type dataState struct {
 }
 
 // New returns a Server for cfg. It fails when the spec or the fixtures are
-// missing or the fixtures are invalid.
+// missing, the fixtures are invalid, or an operation of the spec needs a
+// security scheme that the mock cannot check (see ReloadSpec).
 func New(cfg Config) (*Server, error) {
 	if cfg.Spec == nil {
 		return nil, errors.New("new mock server: Config.Spec is required")
@@ -132,9 +135,25 @@ func New(cfg Config) (*Server, error) {
 		s.origins = []string{"*"}
 	}
 
-	s.api.Store(s.newAPIState(cfg.Spec))
+	api, err := s.loadAPI(cfg.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("new mock server: %w", err)
+	}
+	s.api.Store(api)
 	s.data.Store(newDataState(cfg.Fixtures))
 	return s, nil
+}
+
+// loadAPI derives everything the server needs from sp. It fails when an
+// operation needs a security scheme that the mock cannot check.
+func (s *Server) loadAPI(sp *spec.Spec) (*apiState, error) {
+	api := s.newAPIState(sp)
+	if err := checkSecurity(api); err != nil {
+		return nil, err
+	}
+	api.texts = newErrorTexts(sp)
+	api.secrets = newSecrets(sp)
+	return api, nil
 }
 
 func orDefault(value, fallback int) int {
@@ -156,14 +175,21 @@ func newDataState(fx *store.Fixtures) *dataState {
 }
 
 // ReloadSpec replaces the contract. Requests already running finish with the
-// old one; account state is kept. A nil sp is ignored and logged.
-func (s *Server) ReloadSpec(sp *spec.Spec) {
+// old one; account state is kept. It returns an error, and the current
+// contract stays, when sp is nil or an operation of sp needs a security
+// scheme other than an http bearer or an apiKey scheme, which the mock
+// cannot check.
+func (s *Server) ReloadSpec(sp *spec.Spec) error {
 	if sp == nil {
-		s.logger.Error("reload spec ignored: the spec is nil")
-		return
+		return errors.New("reload spec: the spec is nil")
 	}
-	s.api.Store(s.newAPIState(sp))
+	api, err := s.loadAPI(sp)
+	if err != nil {
+		return fmt.Errorf("reload spec: %w", err)
+	}
+	s.api.Store(api)
 	s.logger.Info("spec reloaded", "version", sp.Version(), "operations", len(sp.Operations()))
+	return nil
 }
 
 // ReloadFixtures replaces the fixtures and resets every account to them.
@@ -189,10 +215,12 @@ func (s *Server) Reset() {
 }
 
 // ServeHTTP serves one request through the middleware chain: request id,
-// panic recovery, request log and journal, CORS, then the admin API or the
-// contract's operations.
+// panic recovery, request log and journal, then the admin API, or CORS and
+// the contract's operations. The admin API is outside CORS, so no browser
+// preflight to it is approved.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ex := s.newExchange(r)
+	api := s.api.Load()
+	ex := s.newExchange(r, api.secrets)
 	sw := &statusWriter{ResponseWriter: w}
 	sw.Header().Set(headerRequestID, ex.id)
 	r = r.WithContext(withExchange(r.Context(), ex))
@@ -200,5 +228,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.finish(sw, r, ex)
 	defer s.recoverPanic(sw, r, ex)
 
-	s.api.Load().handler.ServeHTTP(sw, r)
+	if s.admin && strings.HasPrefix(r.URL.EscapedPath(), adminPrefix) {
+		s.serveAdmin(api, sw, r)
+		return
+	}
+	api.handler.ServeHTTP(sw, r)
 }

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,16 +27,20 @@ func isValidationError(err error) bool {
 
 // collectViolations flattens a validation error into one violation per
 // failing field. With quote set, a reason ends with the bad value when the
-// value is a short scalar of a field that holds no secret.
-func collectViolations(err error, quote bool) []violation {
-	c := &collector{quote: quote}
+// value is a short scalar of a field that holds no secret: no field on the
+// path is writeOnly or named in secrets. A reason that would show the value
+// of a secret field, or any value when quote is not set, is cut to the part
+// without it.
+func collectViolations(err error, quote bool, secrets *secrets) []violation {
+	c := &collector{quote: quote, secrets: secrets}
 	c.walk(err, "body", "")
 	return c.out
 }
 
 type collector struct {
-	quote bool
-	out   []violation
+	quote   bool
+	secrets *secrets
+	out     []violation
 }
 
 func (c *collector) add(v violation) {
@@ -102,12 +107,28 @@ func (c *collector) schemaViolation(e *openapi3.SchemaError, location, param str
 		field = strings.Join(append([]string{param}, path...), ".")
 	}
 
-	if c.quote && !strings.Contains(reason, "is missing") {
-		if quoted, ok := quotableValue(e, path); ok && !strings.Contains(reason, quoted) {
+	secret := c.isSecret(e.Schema, param, path)
+	if !c.quote || secret {
+		return violation{Location: location, Field: field, Reason: withoutValue(reason, e.Value, e.SchemaField)}
+	}
+	if !strings.Contains(reason, "is missing") {
+		if quoted, ok := quotableValue(e.Value); ok && !strings.Contains(reason, quoted) {
 			reason += " (got " + quoted + ")"
 		}
 	}
 	return violation{Location: location, Field: field, Reason: reason}
+}
+
+// isSecret reports whether a value may be a secret: its schema is writeOnly,
+// or the parameter or a member on its path has a secret name.
+func (c *collector) isSecret(schema *openapi3.Schema, param string, path []string) bool {
+	if schema != nil && schema.WriteOnly {
+		return true
+	}
+	if param != "" && c.secrets.isSecretName(param) {
+		return true
+	}
+	return slices.ContainsFunc(path, c.secrets.isSecretName)
 }
 
 // parseViolation describes a parameter value that cannot be decoded, such
@@ -120,11 +141,11 @@ func (c *collector) parseViolation(e *openapi3filter.ParseError, location, param
 	case strings.HasPrefix(reason, "a ") || strings.HasPrefix(reason, "an "):
 		reason = "is " + reason
 	}
-	if value, ok := e.Value.(string); ok && c.quote && !isSecretName(param) {
-		if len(value) > maxQuotedValue {
-			value = value[:maxQuotedValue] + "..."
-		}
-		reason += " (got " + strconv.Quote(value) + ")"
+	if !c.quote || c.secrets.isSecretName(param) {
+		return violation{Location: location, Field: param, Reason: withoutValue(reason, e.Value, "")}
+	}
+	if value, ok := e.Value.(string); ok {
+		reason += " (got " + strconv.Quote(shorten(value)) + ")"
 	}
 	return violation{Location: location, Field: param, Reason: reason}
 }
@@ -143,28 +164,60 @@ func unsupportedProperty(reason string) (string, bool) {
 	return name, err == nil
 }
 
-// quotableValue returns the failing value in JSON-like quoting when it is a
-// scalar of a field that cannot hold a secret, shortened to maxQuotedValue.
-func quotableValue(e *openapi3.SchemaError, path []string) (string, bool) {
-	if e.Schema != nil && e.Schema.WriteOnly {
-		return "", false
-	}
-	if len(path) > 0 && isSecretName(path[len(path)-1]) {
-		return "", false
-	}
-
-	switch value := e.Value.(type) {
+// quotableValue returns value in JSON-like quoting when it is a scalar,
+// shortened to maxQuotedValue bytes. Objects and arrays are never quoted,
+// as they may hold secrets under any name. The caller checks that the
+// field holds no secret.
+func quotableValue(value any) (string, bool) {
+	switch value := value.(type) {
 	case string:
-		if len(value) > maxQuotedValue {
-			value = value[:maxQuotedValue] + "..."
-		}
-		return strconv.Quote(value), true
+		return strconv.Quote(shorten(value)), true
 	case bool, float64, int, int64:
 		return fmt.Sprint(value), true
 	case nil:
 		return "null", true
 	default:
 		return "", false
+	}
+}
+
+// shorten cuts s to maxQuotedValue bytes at a rune boundary and marks the
+// cut with "...".
+func shorten(s string) string {
+	if len(s) <= maxQuotedValue {
+		return s
+	}
+	return cutString(s, maxQuotedValue) + "..."
+}
+
+// withoutValue returns reason without value, which a format validator's
+// message may quote. kin-openapi puts such detail after " (", so it returns
+// the part before that. When that part contains value too, it returns a
+// reason that names only the schema keyword.
+func withoutValue(reason string, value any, keyword string) string {
+	if !containsValue(reason, value) {
+		return reason
+	}
+	if before, _, found := strings.Cut(reason, " ("); found && !containsValue(before, value) {
+		return before
+	}
+	if keyword == "" {
+		return "is invalid"
+	}
+	return fmt.Sprintf("does not match the schema's %q", keyword)
+}
+
+// containsValue reports whether text contains a string or number value.
+// The reasons of kin-openapi v0.153.0 about objects and arrays name members
+// and counts, never the request's values inside them.
+func containsValue(text string, value any) bool {
+	switch value := value.(type) {
+	case string:
+		return value != "" && strings.Contains(text, value)
+	case float64, int, int64:
+		return strings.Contains(text, fmt.Sprint(value))
+	default:
+		return false
 	}
 }
 
@@ -184,7 +237,7 @@ func describeResponseError(err error) string {
 	}
 
 	var parts []string
-	for _, v := range collectViolations(responseErr.Err, false) {
+	for _, v := range collectViolations(responseErr.Err, false, nil) {
 		if v.Field == "" {
 			parts = append(parts, v.Reason)
 			continue

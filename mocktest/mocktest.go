@@ -20,11 +20,12 @@ import (
 	"github.com/callfluent/usermock/store"
 )
 
-// Account is a demo account that the server starts with.
+// Account is an account of the fixtures that the server starts with: the
+// embedded demo accounts, or those of WithFixtures.
 type Account struct {
 	APIKey   string // the Bearer token that authenticates as this account
 	UserID   string // the account's userId, as request bodies send it
-	Password string // the current password that reset-password checks
+	Password string // the password at start, which reset-password checks
 }
 
 // Server is a running mock server. Each Server has its own accounts, so
@@ -33,8 +34,11 @@ type Server struct {
 	// URL is the base URL, http://127.0.0.1:PORT, with no trailing slash.
 	URL string
 
-	// Accounts are the demo accounts in fixture order, as they are when
-	// the server starts and after every Reset.
+	// Accounts are the accounts of the fixtures that the server started
+	// with, in fixture order and as they are at start. They do not follow
+	// the server: a reset-password request changes the password there but
+	// not here until Reset restores it, and after Mock.ReloadFixtures they
+	// no longer describe the server's accounts.
 	Accounts []Account
 
 	// Mock is the handler behind URL, for Reset, ReloadSpec and
@@ -138,18 +142,19 @@ func (s *Server) Client() *http.Client {
 	return s.http.Client()
 }
 
-// Reset restores every account to its state at start.
+// Reset restores every account to its state at start, or to the fixtures
+// of the last Mock.ReloadFixtures.
 func (s *Server) Reset() {
 	s.Mock.Reset()
 }
 
-// Primary returns the first demo account (key demo-api-key, userId "12"
-// with the embedded fixtures).
+// Primary returns the first account (key demo-api-key, userId "12" with
+// the embedded fixtures).
 func (s *Server) Primary() Account {
 	return s.Accounts[0]
 }
 
-// Secondary returns the second demo account (key demo-api-key-2, userId
+// Secondary returns the second account (key demo-api-key-2, userId
 // "13" with the embedded fixtures). It panics when the fixtures hold a
 // single account.
 func (s *Server) Secondary() Account {

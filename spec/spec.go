@@ -45,9 +45,18 @@ type Spec struct {
 
 // Operation is one method and path of the contract.
 type Operation struct {
-	Method    string
-	Path      string
-	ID        string
+	// Method is the HTTP method in upper case, such as "POST".
+	Method string
+
+	// Path is the path template as the document writes it, such as
+	// "/user/profile".
+	Path string
+
+	// ID is the operationId, empty when the document gives none.
+	ID string
+
+	// Operation is the parsed operation of the document. Callers must not
+	// modify it.
 	Operation *openapi3.Operation
 }
 
@@ -224,11 +233,17 @@ func SchemaOptions() []openapi3.SchemaValidationOption {
 	}
 }
 
-// emailFormat accepts a bare address such as "a@example.com": no display
-// name, no angle brackets, and a dot in the domain.
+// emailFormat is the contract's "email" string format: see ValidateEmail.
 type emailFormat struct{}
 
 func (emailFormat) Validate(value string) error {
+	return ValidateEmail(value)
+}
+
+// ValidateEmail accepts a bare address such as "a@example.com": no display
+// name, no angle brackets, and a dot in the domain. It is the rule of the
+// contract's "email" format, and its error quotes value.
+func ValidateEmail(value string) error {
 	addr, err := mail.ParseAddress(value)
 	if err != nil || addr.Address != value || addr.Name != "" {
 		return fmt.Errorf("%q is not an email address", value)

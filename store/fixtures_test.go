@@ -129,12 +129,12 @@ func TestLoadFixturesRejectsBadFiles(t *testing.T) {
 		{
 			name:     "invalid email",
 			accounts: strings.Replace(validAccounts, "two@example.com", "two-at-example", 1),
-			want:     `fixtures "accounts.yaml": accounts[1].email: "two-at-example" is not a valid email address`,
+			want:     `fixtures "accounts.yaml": accounts[1].email: "two-at-example" is not an email address`,
 		},
 		{
 			name:     "email without dot",
 			accounts: strings.Replace(validAccounts, "two@example.com", "two@localhost", 1),
-			want:     `fixtures "accounts.yaml": accounts[1].email: "two@localhost" is not a valid email address: the domain has no dot`,
+			want:     `fixtures "accounts.yaml": accounts[1].email: "two@localhost" is not an email address: the domain has no dot`,
 		},
 		{
 			name:     "agent id zero",

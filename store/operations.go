@@ -16,11 +16,27 @@ const DomainNameSetting = "domain_name"
 // does not match.
 var ErrWrongPassword = errors.New("the current password is wrong")
 
+// Limits on the custom fields that UpdateDetail stores, so that repeated
+// requests cannot grow an account's memory without bound. An account holds
+// at most MaxCustomFields × (MaxCustomFieldName + MaxCustomFieldValue)
+// bytes of custom fields, about 420 KiB.
+const (
+	// MaxCustomFields is the number of distinct custom fields per account.
+	MaxCustomFields = 100
+
+	// MaxCustomFieldName is the length of a custom field's name in bytes.
+	MaxCustomFieldName = 128
+
+	// MaxCustomFieldValue is the length of a custom field's value in bytes.
+	MaxCustomFieldValue = 4 << 10
+)
+
 var (
 	_ error = (*FixtureError)(nil)
 	_ error = (*AccountError)(nil)
 	_ error = (*AgentNotFoundError)(nil)
 	_ error = (*DomainError)(nil)
+	_ error = (*CustomFieldLimitError)(nil)
 )
 
 // AccountError reports a user id that names no account.
@@ -56,11 +72,37 @@ func (e *DomainError) Error() string {
 	return fmt.Sprintf("domain %q does not point to %s", e.Domain, e.Required)
 }
 
+// CustomFieldLimitError reports custom fields over one of the limits
+// MaxCustomFields, MaxCustomFieldName and MaxCustomFieldValue.
+type CustomFieldLimitError struct {
+	// Field is the name of the field over a length limit, or empty when
+	// the number of fields is over MaxCustomFields. It may be longer than
+	// MaxCustomFieldName.
+	Field string
+
+	// Reason names the limit, such as "the value has 5000 bytes; the limit
+	// is 4096".
+	Reason string
+}
+
+func (e *CustomFieldLimitError) Error() string {
+	if e.Field == "" {
+		return "custom fields: " + e.Reason
+	}
+	return fmt.Sprintf("custom field %q: %s", e.Field, e.Reason)
+}
+
 // UpdateDetail stores phone and the custom fields on the account and returns
-// the account's agents. When agentID is not 0 it must name an agent of the
-// account, otherwise the result is an *AgentNotFoundError and nothing
-// changes. Custom fields are merged into those stored before.
+// the account's agents. Custom fields are merged into those stored before.
+// When agentID is not 0 it must name an agent of the account, otherwise the
+// result is an *AgentNotFoundError. Custom fields over a limit (see
+// MaxCustomFields) give a *CustomFieldLimitError. On an error nothing
+// changes.
 func (s *Store) UpdateDetail(userID string, agentID int, phone string, custom map[string]string) ([]Agent, error) {
+	if err := checkCustomFieldSizes(custom); err != nil {
+		return nil, err
+	}
+
 	s.mu.Lock()
 	defer s.mu.Unlock()
 
@@ -71,10 +113,46 @@ func (s *Store) UpdateDetail(userID string, agentID int, phone string, custom ma
 	if agentID != 0 && !slices.ContainsFunc(acc.agents, func(a Agent) bool { return a.ID == agentID }) {
 		return nil, &AgentNotFoundError{UserID: userID, AgentID: agentID}
 	}
+	if count := mergedCount(acc.custom, custom); count > MaxCustomFields {
+		return nil, &CustomFieldLimitError{Reason: fmt.Sprintf(
+			"the account would hold %d custom fields; the limit is %d per account", count, MaxCustomFields)}
+	}
 
 	acc.phoneNumber = phone
 	maps.Copy(acc.custom, custom)
 	return slices.Clone(acc.agents), nil
+}
+
+// checkCustomFieldSizes returns a *CustomFieldLimitError when custom alone
+// has more than MaxCustomFields fields, or for the first field, in name
+// order, whose name or value is too long.
+func checkCustomFieldSizes(custom map[string]string) error {
+	if len(custom) > MaxCustomFields {
+		return &CustomFieldLimitError{Reason: fmt.Sprintf(
+			"the request sends %d custom fields; the limit is %d per account", len(custom), MaxCustomFields)}
+	}
+	for _, name := range slices.Sorted(maps.Keys(custom)) {
+		if len(name) > MaxCustomFieldName {
+			return &CustomFieldLimitError{Field: name, Reason: fmt.Sprintf(
+				"the name has %d bytes; the limit is %d", len(name), MaxCustomFieldName)}
+		}
+		if value := custom[name]; len(value) > MaxCustomFieldValue {
+			return &CustomFieldLimitError{Field: name, Reason: fmt.Sprintf(
+				"the value has %d bytes; the limit is %d", len(value), MaxCustomFieldValue)}
+		}
+	}
+	return nil
+}
+
+// mergedCount returns the number of distinct names in stored and update.
+func mergedCount(stored, update map[string]string) int {
+	count := len(stored)
+	for name := range update {
+		if _, ok := stored[name]; !ok {
+			count++
+		}
+	}
+	return count
 }
 
 // ResetPassword replaces the account's password with newPass when oldPass is

@@ -9,9 +9,11 @@ import (
 )
 
 // Store is the mutable state of every account, kept in memory. Its methods
-// are safe for concurrent use. Each one holds the Store's mutex for its whole
-// run, so a reader never sees a half-applied update. Results are copies that
-// the caller may keep and modify.
+// are safe for concurrent use. Each method that reads or changes an account
+// holds the Store's mutex while it does, so a reader never sees a
+// half-applied update. Authenticate, AccountCount and RequiredARecord read
+// only the keys and fixtures, which never change, and take no lock. Results
+// are copies that the caller may keep and modify.
 type Store struct {
 	// fixtures and keys never change after New.
 	fixtures *Fixtures

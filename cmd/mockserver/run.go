@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/callfluent/usermock/mockserver"
@@ -110,7 +111,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer w.Close()
 	}
 
-	printBanner(stdout, ln.Addr(), fx)
+	printBanner(stdout, ln.Addr(), fx, cfg.fixturesDir)
 	logger.Info("mock server started", "addr", ln.Addr().String(), "spec_version", sp.Version(),
 		"accounts", len(fx.Accounts), "admin", cfg.admin, "strict", cfg.strict, "watch", cfg.watch)
 	return serve(ctx, ln, mock, logger, productionLimits)
@@ -146,11 +147,19 @@ func loadContent(cfg *config) (*spec.Spec, *store.Fixtures, error) {
 	return sp, fx, nil
 }
 
-// printBanner writes the base URL and a curl command that works as pasted.
-// The key is the first demo account's, which fixtures publish on purpose.
-func printBanner(stdout io.Writer, addr net.Addr, fx *store.Fixtures) {
+// printBanner writes the base URL and a curl command. With the embedded
+// fixtures (fixturesDir empty) the command holds the first demo account's
+// key, which the project publishes, so it works as pasted. Keys of custom
+// fixtures may be real, so the command then holds a placeholder and the
+// banner names the file with the keys.
+func printBanner(stdout io.Writer, addr net.Addr, fx *store.Fixtures, fixturesDir string) {
 	base := "http://" + dialAddress(addr.String())
 	fmt.Fprintf(stdout, "mock server listening on %s\n", base)
+	if fixturesDir != "" {
+		fmt.Fprintf(stdout, "try: curl -H 'Authorization: Bearer <api-key>' %s/user/profile\n", base)
+		fmt.Fprintf(stdout, "     with an api_key from %s\n", filepath.Join(fixturesDir, store.AccountsFile))
+		return
+	}
 	fmt.Fprintf(stdout, "try: curl -H 'Authorization: Bearer %s' %s/user/profile\n", fx.Accounts[0].APIKey, base)
 }
 

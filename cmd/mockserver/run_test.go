@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,7 +18,8 @@ import (
 )
 
 // syncBuffer is a bytes.Buffer that run's goroutines and the test may use
-// at once.
+// at once. The mockserver tests have their own copy: test files of different
+// packages cannot share unexported code, and it is too small for a package.
 type syncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
@@ -105,6 +107,19 @@ func TestRunPrintsBoundAddress(t *testing.T) {
 	assert.Contains(t, body, `"website_name":"callfluent"`)
 }
 
+func TestRunBannerHidesCustomFixtureKeys(t *testing.T) {
+	dir := fixtureDir(t, map[string]func(string) string{"accounts.yaml": replace("api_key: demo-api-key\n", "api_key: private-key-4417\n")})
+	r := startRun(t, []string{"-addr", "127.0.0.1:0", "-fixtures", dir}, nil)
+
+	banner := r.stdout.String()
+
+	assert.Contains(t, banner, "curl -H 'Authorization: Bearer <api-key>' "+r.baseURL+"/user/profile")
+	assert.Contains(t, banner, "with an api_key from "+filepath.Join(dir, "accounts.yaml"))
+	assert.NotContains(t, banner, "private-key-4417")
+	status, _ := r.get(t, "/user/profile", "private-key-4417")
+	assert.Equal(t, http.StatusOK, status, "the custom fixtures serve")
+}
+
 func TestRunStopsOnCancel(t *testing.T) {
 	r := startRun(t, []string{"-addr", "127.0.0.1:0"}, nil)
 
@@ -177,5 +192,15 @@ func TestRunReportsBusyAddress(t *testing.T) {
 	err := run(context.Background(), []string{"-addr", addr}, envOf(nil), io.Discard, io.Discard)
 
 	assert.ErrorContains(t, err, "listen on \""+addr+"\"")
+	assert.Equal(t, 1, exitCode(err, io.Discard))
+}
+
+func TestRunRejectsUnsupportedScheme(t *testing.T) {
+	specPath, _ := copyContent(t)
+	editFile(t, specPath, "      type: http\n      scheme: bearer\n", "      type: http\n      scheme: basic\n")
+
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-spec", specPath}, envOf(nil), io.Discard, io.Discard)
+
+	assert.ErrorContains(t, err, `operation GET /user/profile: security scheme "bearerAuth" of type "http" with scheme "basic" is not supported`)
 	assert.Equal(t, 1, exitCode(err, io.Discard))
 }

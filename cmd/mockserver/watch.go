@@ -137,13 +137,7 @@ func (w *watcher) classify(event fsnotify.Event) (isSpec, isFixture bool) {
 // fails to load is logged and the server keeps the version it serves.
 func (w *watcher) reload(specChanged, fixturesChanged bool) {
 	if specChanged {
-		sp, err := spec.LoadFile(w.specPath)
-		if err != nil {
-			w.logger.Error("reload spec failed, so the previous spec keeps serving", "path", w.specPath, "error", err)
-		} else {
-			w.logger.Info("reloading changed spec", "path", w.specPath, "version", sp.Version())
-			w.mock.ReloadSpec(sp)
-		}
+		w.reloadSpec()
 	}
 	if fixturesChanged {
 		fx, err := store.LoadFixturesDir(w.fixturesDir)
@@ -153,5 +147,19 @@ func (w *watcher) reload(specChanged, fixturesChanged bool) {
 			w.logger.Info("reloading changed fixtures", "dir", w.fixturesDir, "accounts", len(fx.Accounts))
 			w.mock.ReloadFixtures(fx)
 		}
+	}
+}
+
+// reloadSpec loads the spec file and hands it to the server. A spec that
+// fails to load, or that the server rejects, is logged and the server keeps
+// the spec it serves.
+func (w *watcher) reloadSpec() {
+	sp, err := spec.LoadFile(w.specPath)
+	if err == nil {
+		w.logger.Info("reloading changed spec", "path", w.specPath, "version", sp.Version())
+		err = w.mock.ReloadSpec(sp)
+	}
+	if err != nil {
+		w.logger.Error("reload spec failed, so the previous spec keeps serving", "path", w.specPath, "error", err)
 	}
 }

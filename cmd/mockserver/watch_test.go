@@ -112,3 +112,14 @@ func TestWatchReloadsChangedSpec(t *testing.T) {
 	status, _ = r.get(t, "/user/profile", "demo-api-key")
 	assert.Equal(t, http.StatusNotFound, status, "the old path should be gone")
 }
+
+func TestWatchKeepsSpecWithUnsupportedScheme(t *testing.T) {
+	r, specPath, _ := startWatching(t)
+
+	editFile(t, specPath, "      type: http\n      scheme: bearer\n", "      type: http\n      scheme: basic\n")
+
+	require.Eventually(t, func() bool { return strings.Contains(r.stderr.String(), "reload spec failed") },
+		reloadWait, 20*time.Millisecond, "no error logged for the unsupported scheme; stderr: %s", r.stderr)
+	assert.Contains(t, r.stderr.String(), `security scheme \"bearerAuth\" of type \"http\" with scheme \"basic\" is not supported`)
+	assert.Contains(t, r.profileBody(t), `"website_name":"callfluent"`, "the previous spec should keep serving")
+}
