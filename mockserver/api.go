@@ -53,8 +53,10 @@ type operation struct {
 	// responses are the documented responses in ascending status order.
 	responses []documentedResponse
 
-	// validated caches the responses that passed validation.
-	validated *validatedResponses
+	// validatedRequests and validatedResponses cache the requests and the
+	// responses that passed validation.
+	validatedRequests  *validatedRequests
+	validatedResponses *validatedResponses
 }
 
 func (s *Server) newAPIState(sp *spec.Spec) *apiState {
@@ -95,11 +97,12 @@ func compileOperation(doc *openapi3.T, op spec.Operation) *operation {
 	unsecured.Security = &openapi3.SecurityRequirements{}
 
 	return &operation{
-		id:        op.ID,
-		security:  security,
-		unsecured: &unsecured,
-		responses: compileResponses(op.Operation),
-		validated: newValidatedResponses(),
+		id:                 op.ID,
+		security:           security,
+		unsecured:          &unsecured,
+		responses:          compileResponses(op.Operation),
+		validatedRequests:  newValidatedRequests(),
+		validatedResponses: newValidatedResponses(),
 	}
 }
 

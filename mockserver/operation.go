@@ -94,7 +94,7 @@ func (s *Server) answer(api *apiState, w http.ResponseWriter, input *openapi3fil
 		return response{}, err
 	}
 
-	body, err := s.validateRequest(w, input)
+	body, err := s.validateRequest(w, input, op)
 	if err != nil {
 		return response{}, err
 	}
@@ -121,17 +121,19 @@ func (s *Server) answer(api *apiState, w http.ResponseWriter, input *openapi3fil
 
 // validateRequest reads the body, when the operation documents one, and
 // validates parameters and body against the contract. It returns the
-// decoded body, or nil when there is none.
-func (s *Server) validateRequest(w http.ResponseWriter, input *openapi3filter.RequestValidationInput) (any, error) {
+// decoded body, or nil when there is none. A request equal to one that
+// already passed for op is not validated again.
+func (s *Server) validateRequest(w http.ResponseWriter, input *openapi3filter.RequestValidationInput, op *operation) (any, error) {
 	r := input.Request
 	operation := input.Route.Operation
 	if err := checkQuery(r, operation); err != nil {
 		return nil, err
 	}
 
+	var data []byte
 	if operation.RequestBody != nil && operation.RequestBody.Value != nil {
-		data, err := s.readBody(w, r, operation.RequestBody.Value)
-		if err != nil {
+		var err error
+		if data, err = s.readBody(w, r, operation.RequestBody.Value); err != nil {
 			return nil, err
 		}
 		r.Body = newBodyReader(data)
@@ -139,13 +141,24 @@ func (s *Server) validateRequest(w http.ResponseWriter, input *openapi3filter.Re
 		r.GetBody = nil
 	}
 
+	key, cacheable := requestKey(input, data)
+	if cacheable {
+		if body, ok := op.validatedRequests.lookup(key); ok {
+			return body, nil
+		}
+	}
+
 	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
 		return nil, err
 	}
+	var body any
 	if validated, ok := r.Body.(interface{ ValidatedValue() any }); ok {
-		return validated.ValidatedValue(), nil
+		body = validated.ValidatedValue()
 	}
-	return nil, nil
+	if cacheable {
+		op.validatedRequests.add(key, body)
+	}
+	return body, nil
 }
 
 // dataObject returns the "data" member of a JSON object body, the wrapper

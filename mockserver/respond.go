@@ -64,7 +64,7 @@ func (e *contractError) Unwrap() error { return e.err }
 // otherwise it is sent as it is and a warning is logged. A response equal to
 // one that already passed for op is not validated again.
 func (s *Server) checkResponse(api *apiState, op *operation, input *openapi3filter.RequestValidationInput, resp response) response {
-	if op.validated.contains(resp) {
+	if op.validatedResponses.contains(resp) {
 		return resp
 	}
 
@@ -84,7 +84,7 @@ func (s *Server) checkResponse(api *apiState, op *operation, input *openapi3filt
 	if err == nil {
 		// ValidateResponse passes every HEAD response without looking at it.
 		if input.Request.Method != http.MethodHead {
-			op.validated.add(resp)
+			op.validatedResponses.add(resp)
 		}
 		return resp
 	}
