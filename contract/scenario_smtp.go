@@ -2,7 +2,6 @@ package contract
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"strings"
 
@@ -25,7 +24,7 @@ func smtpChecks(sp *spec.Spec) []Check {
 	}
 	passwordProvenance, passwordBasis := fieldProvenance(dataSchema(op), fieldSMTPPassword)
 	userProvenance, userBasis := responseUserProvenance(op)
-	secrets := writeOnlyNames(sp)
+	secrets := sp.WriteOnlyNames()
 	noSecretKeys := func(s *session, ex *exchange) error {
 		return expectNoSecretKeys(ex, secrets)
 	}
@@ -105,46 +104,6 @@ func isSecretKey(key string, secrets []string) bool {
 		return true
 	}
 	return slices.ContainsFunc(secrets, func(name string) bool { return strings.EqualFold(name, key) })
-}
-
-// writeOnlyNames returns the sorted names of the writeOnly properties of
-// every request body schema of sp, such as oldPass and smtp_password. A
-// response must never carry a member of these names.
-func writeOnlyNames(sp *spec.Spec) []string {
-	names := map[string]bool{}
-	visited := map[*openapi3.Schema]bool{}
-	for _, op := range sp.Operations() {
-		collectWriteOnly(requestSchema(op), names, visited)
-	}
-	return slices.Sorted(maps.Keys(names))
-}
-
-// collectWriteOnly adds the names of the writeOnly properties of schema,
-// and of every schema nested in it, to names.
-func collectWriteOnly(schema *openapi3.Schema, names map[string]bool, visited map[*openapi3.Schema]bool) {
-	if schema == nil || visited[schema] {
-		return
-	}
-	visited[schema] = true
-
-	for name, property := range schema.Properties {
-		if property != nil && property.Value != nil && property.Value.WriteOnly {
-			names[name] = true
-		}
-	}
-	var nested openapi3.SchemaRefs
-	for _, property := range schema.Properties {
-		nested = append(nested, property)
-	}
-	nested = append(nested, schema.AllOf...)
-	nested = append(nested, schema.AnyOf...)
-	nested = append(nested, schema.OneOf...)
-	nested = append(nested, schema.Items, schema.Not, schema.AdditionalProperties.Schema)
-	for _, ref := range nested {
-		if ref != nil {
-			collectWriteOnly(ref.Value, names, visited)
-		}
-	}
 }
 
 // expectCallerUser checks that the returned user's userId is the caller's.

@@ -27,8 +27,8 @@ func TestSecretKeysFollowSpec(t *testing.T) {
 	embedded, err := spec.Default()
 	require.NoError(t, err)
 	username := withWriteOnlyUsername(t)
-	require.Equal(t, []string{"newPass", "oldPass", "smtp_password"}, writeOnlyNames(embedded))
-	require.Equal(t, []string{"newPass", "oldPass", "smtp_password", "smtp_username"}, writeOnlyNames(username))
+	require.Equal(t, []string{"newPass", "oldPass", "smtp_password"}, embedded.WriteOnlyNames())
+	require.Equal(t, []string{"newPass", "oldPass", "smtp_password", "smtp_username"}, username.WriteOnlyNames())
 
 	cases := []struct {
 		name string
@@ -47,7 +47,7 @@ func TestSecretKeysFollowSpec(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.want, secretKeys(c.body, "", writeOnlyNames(c.sp)))
+			assert.Equal(t, c.want, secretKeys(c.body, "", c.sp.WriteOnlyNames()))
 		})
 	}
 }
