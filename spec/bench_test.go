@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -28,19 +29,22 @@ var settingBody = []byte(`{"data":{"userId":"12","website_name":"Call Agent AI",
 
 // BenchmarkRouteAndValidate measures FindRoute plus ValidateRequest, the
 // per-request contract work of the mock server, with the embedded 5-operation
-// contract and with 1,000 operations. gorillamux tries routes one by one, in
-// the order of Paths.InMatchingOrder: fewest variables first, then reverse
-// lexicographic. The "target-first" case therefore uses "/section…" paths,
-// which are tried after the real "/user…" ones, and "target-last" uses
-// "/zone…" paths, which are tried before them.
+// contract and with 1,000 operations. The synthetic operations are copies of
+// updateUserSetting. With literal paths FindRoute finds every route by a map
+// lookup. The full gorillamux router would try routes one by one in the order
+// of Paths.InMatchingOrder: fewest variables first, then reverse
+// lexicographic. That order puts the "/section…" paths of "target-first"
+// after the real "/user…" ones, and the "/zone…" paths of "target-last"
+// before them. The templated cases route to a synthetic
+// operation on "/zone{N}/op{N}/{id}", with 1 and with 995 such operations.
 func BenchmarkRouteAndValidate(b *testing.B) {
 	specs := []struct {
 		name string
 		spec *spec.Spec
 	}{
 		{"ops=5", loadBenchDefault(b)},
-		{"ops=1000/target-first", syntheticSpec(b, "/section")},
-		{"ops=1000/target-last", syntheticSpec(b, "/zone")},
+		{"ops=1000/target-first", syntheticSpec(b, "/section%d/op%d", syntheticOperations)},
+		{"ops=1000/target-last", syntheticSpec(b, "/zone%d/op%d", syntheticOperations)},
 	}
 	requests := []struct {
 		name string
@@ -49,13 +53,25 @@ func BenchmarkRouteAndValidate(b *testing.B) {
 		{"getUserProfile", newProfileRequest},
 		{"updateUserSetting", newSettingRequest},
 	}
-
 	for _, request := range requests {
 		for _, sp := range specs {
 			b.Run(request.name+"/"+sp.name, func(b *testing.B) {
 				benchmarkRouteAndValidate(b, sp.spec, request.new)
 			})
 		}
+	}
+
+	templated := []struct {
+		name string
+		spec *spec.Spec
+	}{
+		{"templated/ops=6", syntheticSpec(b, "/zone%d/op%d/{id}", 1)},
+		{"templated/ops=1000", syntheticSpec(b, "/zone%d/op%d/{id}", syntheticOperations)},
+	}
+	for _, sp := range templated {
+		b.Run(sp.name, func(b *testing.B) {
+			benchmarkRouteAndValidate(b, sp.spec, newTemplatedRequest)
+		})
 	}
 }
 
@@ -134,32 +150,50 @@ func newSettingRequest() *http.Request {
 	return r
 }
 
+// newTemplatedRequest returns a valid request for the synthetic operation
+// on /zone0/op0/{id}.
+func newTemplatedRequest() *http.Request {
+	r, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:4010/zone0/op0/abc", bytes.NewReader(settingBody))
+	if err != nil {
+		panic(err)
+	}
+	r.Header.Set("Authorization", "Bearer "+benchAPIKey)
+	r.Header.Set("Content-Type", "application/json")
+	return r
+}
+
 func loadBenchDefault(b *testing.B) *spec.Spec {
 	sp, err := spec.Default()
 	require.NoError(b, err)
 	return sp
 }
 
-// syntheticSpec returns the embedded contract plus 995 copies of
-// updateUserSetting on the paths prefix+"{N}/op{N}", loaded through
-// spec.Load so the router and validation are built as for a real file.
-func syntheticSpec(b *testing.B, prefix string) *spec.Spec {
+// syntheticSpec returns the embedded contract plus count copies of
+// updateUserSetting on the paths fmt.Sprintf(format, N, N), loaded through
+// spec.Load so the router and validation are built as for a real file. A
+// format with an {id} placeholder gets an id path parameter.
+func syntheticSpec(b *testing.B, format string, count int) *spec.Spec {
 	doc, err := openapi3.NewLoader().LoadFromData(usermock.SpecYAML)
 	require.NoError(b, err)
 
 	template := doc.Paths.Value("/user/update-setting").Post
 	require.NotNil(b, template, "the contract has no POST /user/update-setting")
 
-	for n := range syntheticOperations {
+	for n := range count {
 		operation := *template
 		operation.OperationID = fmt.Sprintf("syntheticOperation%d", n)
-		doc.Paths.Set(fmt.Sprintf("%s%d/op%d", prefix, n, n), &openapi3.PathItem{Post: &operation})
+		path := fmt.Sprintf(format, n, n)
+		if strings.Contains(path, "{id}") {
+			id := openapi3.NewPathParameter("id").WithSchema(openapi3.NewStringSchema())
+			operation.Parameters = openapi3.Parameters{{Value: id}}
+		}
+		doc.Paths.Set(path, &openapi3.PathItem{Post: &operation})
 	}
 
 	data, err := doc.MarshalJSON()
 	require.NoError(b, err)
 	sp, err := spec.Load(data)
 	require.NoError(b, err)
-	require.Len(b, sp.Operations(), 5+syntheticOperations)
+	require.Len(b, sp.Operations(), 5+count)
 	return sp
 }

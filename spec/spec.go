@@ -41,6 +41,11 @@ type Spec struct {
 	// exact maps each path without {placeholders} to its route, with
 	// Method and Operation unset.
 	exact map[string]*routers.Route
+
+	// segments maps the first path segment of every templated path to a
+	// router over the paths with that first segment. It is nil when some
+	// path's first segment is itself templated.
+	segments map[string]segmentRouter
 }
 
 // Operation is one method and path of the contract.
@@ -105,48 +110,18 @@ func Load(data []byte) (*Spec, error) {
 		return nil, fmt.Errorf("build router: %w", err)
 	}
 
+	segments, err := segmentRouters(&routed)
+	if err != nil {
+		return nil, err
+	}
 	spec := &Spec{
 		Doc:        doc,
 		Router:     router,
 		operations: listOperations(doc),
 		exact:      exactRoutes(&routed),
+		segments:   segments,
 	}
 	return spec, nil
-}
-
-// exactRoutes indexes the paths of doc that have no {placeholder}. The
-// router tries each path's regular expression in turn, so a request for the
-// last of 1,000 paths would cost 1,000 matches; a map lookup costs one.
-func exactRoutes(doc *openapi3.T) map[string]*routers.Route {
-	exact := map[string]*routers.Route{}
-	for path, item := range doc.Paths.Map() {
-		if strings.Contains(path, "{") {
-			continue
-		}
-		exact[path] = &routers.Route{Spec: doc, Path: path, PathItem: item}
-	}
-	return exact
-}
-
-// FindRoute matches r to an operation by method and path, as Router does:
-// the escaped path must equal the template, with no cleaning and no
-// trailing-slash redirect. Paths without placeholders are found by a map
-// lookup and the rest through Router. It returns routers.ErrPathNotFound or
-// routers.ErrMethodNotAllowed when nothing matches.
-func (s *Spec) FindRoute(r *http.Request) (*routers.Route, map[string]string, error) {
-	base, ok := s.exact[r.URL.EscapedPath()]
-	if !ok {
-		return s.Router.FindRoute(r)
-	}
-
-	op := base.PathItem.GetOperation(r.Method)
-	if op == nil {
-		return nil, nil, routers.ErrMethodNotAllowed
-	}
-	route := *base
-	route.Method = r.Method
-	route.Operation = op
-	return &route, map[string]string{}, nil
 }
 
 func validationOptions() []openapi3.ValidationOption {
