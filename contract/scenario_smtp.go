@@ -10,10 +10,6 @@ import (
 	"github.com/callfluent/usermock/spec"
 )
 
-// passwordFragment marks a member name as secret wherever it occurs in the
-// name, in any case, even when the spec declares no such property.
-const passwordFragment = "password"
-
 // smtpChecks returns the update-smtp-setting scenarios, which evaluate the
 // response to the example request: the sent SMTP password never comes
 // back, no member is named like a secret, and the user is the caller.
@@ -64,14 +60,15 @@ func (s *session) expectNoSMTPPassword(ex *exchange) error {
 }
 
 // expectNoSecretKeys walks the body for members named like a secret: a
-// name in secrets, in any case, or one that contains passwordFragment.
+// name in secrets, in any case, or one for which spec.IsSecretName reports
+// true.
 func expectNoSecretKeys(ex *exchange, secrets []string) error {
 	body, err := ex.jsonBody()
 	if err != nil {
 		return failf(ex, "%v", err)
 	}
 	if found := secretKeys(body, "", secrets); len(found) > 0 {
-		return failf(ex, "the response has members named like a password or another write-only field: %s",
+		return failf(ex, "the response has members named like a secret or a write-only field: %s",
 			strings.Join(found, ", "))
 	}
 	return nil
@@ -100,7 +97,7 @@ func secretKeys(value any, prefix string, secrets []string) []string {
 }
 
 func isSecretKey(key string, secrets []string) bool {
-	if strings.Contains(strings.ToLower(key), passwordFragment) {
+	if spec.IsSecretName(key) {
 		return true
 	}
 	return slices.ContainsFunc(secrets, func(name string) bool { return strings.EqualFold(name, key) })

@@ -41,6 +41,8 @@ func TestSecretKeysFollowSpec(t *testing.T) {
 		{"write-only name in other case", embedded, map[string]any{"OLDPASS": "x"}, []string{"OLDPASS"}},
 		{"name containing password", embedded, map[string]any{"items": []any{map[string]any{"api_Password_hash": "x"}}},
 			[]string{"items[].api_Password_hash"}},
+		{"names of other secrets", embedded, map[string]any{"client_secret": "x", "pwd": "y", "api_token": "z"},
+			[]string{"api_token", "client_secret", "pwd"}},
 		{"ordinary members", embedded, map[string]any{"passport": "x", "smtp_username": "u", "from_email": "a@b.co"}, nil},
 		{"write-only name from changed spec", username, map[string]any{"user": map[string]any{"smtp_username": "u"}},
 			[]string{"user.smtp_username"}},

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/callfluent/usermock/spec"
@@ -17,13 +16,9 @@ const redacted = "[REDACTED]"
 
 // floorSecretNames are JSON member and query parameter names, lowercased,
 // whose values are secrets in every contract. The contract adds its own
-// (see newSecrets), and so does every name that contains one of
-// floorSecretParts.
+// (see newSecrets), and so does every name for which spec.IsSecretName
+// reports true.
 var floorSecretNames = []string{"oldpass", "newpass", "authorization"}
-
-// floorSecretParts make any name that contains one of them, lowercased, a
-// secret name, such as smtp_password, client_secret or refresh_token.
-var floorSecretParts = []string{"password", "secret", "token", "apikey", "api_key"}
 
 // floorSecretHeaders are request headers, in canonical form, whose values
 // are secrets in every contract.
@@ -78,7 +73,7 @@ func (s *secrets) isSecretName(name string) bool {
 	if s.names[lower] {
 		return true
 	}
-	return slices.ContainsFunc(floorSecretParts, func(part string) bool { return strings.Contains(lower, part) })
+	return spec.IsSecretName(lower)
 }
 
 func (s *secrets) isSecretHeader(name string) bool {

@@ -107,3 +107,26 @@ func TestValidateEmail(t *testing.T) {
 		})
 	}
 }
+
+func TestIsSecretName(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"smtp_password", true},
+		{"OLD_PASSWD", true},
+		{"pwd", true},
+		{"client_secret", true},
+		{"refresh_token", true},
+		{"X-ApiKey", true},
+		{"api_key", true},
+		{"passport", false},
+		{"smtp_username", false},
+		{"website_name", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, spec.IsSecretName(tt.name))
+		})
+	}
+}
