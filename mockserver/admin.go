@@ -1,7 +1,9 @@
 package mockserver
 
 import (
+	"net"
 	"net/http"
+	"strings"
 )
 
 // adminPrefix is the path prefix of the admin API.
@@ -28,12 +30,21 @@ var adminRoutes = map[string]adminRoute{
 // each cross-origin request and each POST. Without CORS headers a page could
 // not read the response, but a POST that needs no preflight would still
 // reset the accounts. Clients such as curl and Go tests send no Origin.
+//
+// It also rejects a Host header that names a DNS name with a dot other than
+// localhost. Browsers send no Origin with a same-origin GET, so a page on a
+// name that an attacker re-points to 127.0.0.1 (DNS rebinding) could
+// otherwise read the journal. IP addresses, localhost and single-label names
+// such as a docker-compose service name pass.
 func (s *Server) serveAdmin(api *apiState, w http.ResponseWriter, r *http.Request) {
 	exchangeFrom(r).journaled = false
 	route, ok := adminRoutes[r.URL.EscapedPath()]
 	switch {
 	case r.Header.Get("Origin") != "":
 		s.sendError(api, w, r, errForbiddenOrigin())
+		return
+	case !isLocalHost(r.Host):
+		s.sendError(api, w, r, errForbiddenHost(r.Host))
 		return
 	case !ok:
 		s.sendError(api, w, r, errNotFound(r.URL.EscapedPath()))
@@ -69,4 +80,22 @@ func adminHealth(s *Server, api *apiState, _ *http.Request) (response, error) {
 		"spec_version": api.spec.Version(),
 		"accounts":     s.data.Load().store.AccountCount(),
 	})
+}
+
+// isLocalHost reports whether host, a Host header value with or without a
+// port, cannot be a name that DNS rebinding re-points: empty, an IP address,
+// localhost or a name under it, or a name without a dot.
+func isLocalHost(host string) bool {
+	if name, _, err := net.SplitHostPort(host); err == nil {
+		host = name
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	switch {
+	case host == "" || net.ParseIP(host) != nil:
+		return true
+	case host == "localhost" || strings.HasSuffix(host, ".localhost"):
+		return true
+	default:
+		return !strings.Contains(host, ".")
+	}
 }

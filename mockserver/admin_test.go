@@ -3,6 +3,7 @@ package mockserver
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -200,6 +201,58 @@ func TestAdminRejectsBrowserRequests(t *testing.T) {
 				assert.NotContains(t, strings.ToLower(name), "access-control-", "CORS header %s", name)
 			}
 			assert.Equal(t, "Call Agent AI", ts.account(t, demoUserID).Setting["website_name"], "nothing was reset")
+		})
+	}
+}
+
+func TestIsLocalHost(t *testing.T) {
+	tests := []struct {
+		host string
+		want bool
+	}{
+		{"", true},
+		{"127.0.0.1:4010", true},
+		{"[::1]:4010", true},
+		{"10.1.2.3", true},
+		{"localhost:4010", true},
+		{"LOCALHOST.", true},
+		{"app.localhost:4010", true},
+		{"mockserver:4010", true},
+		{"rebind.attacker.example:4010", false},
+		{"mock.example.com", false},
+		{"localhost.attacker.example", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			assert.Equal(t, tt.want, isLocalHost(tt.host))
+		})
+	}
+}
+
+func TestAdminRejectsRebindingHost(t *testing.T) {
+	ts := newTestServer(t)
+
+	for host, want := range map[string]int{
+		"rebind.attacker.example:4010": http.StatusForbidden,
+		"localhost:4010":               http.StatusOK,
+		"mockserver:4010":              http.StatusOK,
+	} {
+		t.Run(host, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, ts.url+"/__mock/requests", nil)
+			require.NoError(t, err)
+			req.Host = host
+
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+
+			assert.Equal(t, want, resp.StatusCode, "body %s", body)
+			if want == http.StatusForbidden {
+				assert.Contains(t, string(body), `"status":false`)
+				assert.NotContains(t, string(body), `"requests"`)
+			}
 		})
 	}
 }

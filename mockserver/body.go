@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 )
 
 // readBody reads and checks the request body of an operation that
@@ -95,14 +96,15 @@ func jsonMediaTypes(requestBody *openapi3.RequestBody) []string {
 }
 
 // checkQuery rejects a query string that does not parse, for an operation
-// that documents query parameters. The validator and the behaviours read
+// that documents query parameters, on itself or on its path item. The validator and the behaviours read
 // url.URL.Query, which silently drops every pair with a semicolon or an
 // invalid percent-encoding, so a documented parameter would be ignored.
 // checkQuery also rejects a query parameter sent more than once when its
 // schema is not an array, since the validator would check only the first
 // value.
-func checkQuery(r *http.Request, op *openapi3.Operation) error {
-	if r.URL.RawQuery == "" || !hasQueryParameter(op) {
+func checkQuery(r *http.Request, route *routers.Route) error {
+	params := queryParameters(route)
+	if r.URL.RawQuery == "" || len(params) == 0 {
 		return nil
 	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
@@ -110,9 +112,8 @@ func checkQuery(r *http.Request, op *openapi3.Operation) error {
 		v := violation{Location: "query", Reason: fmt.Sprintf("is invalid (%v); separate parameters with & and percent-encode reserved characters", err)}
 		return &apiError{status: http.StatusBadRequest, message: "query string: " + v.Reason, violations: []violation{v}}
 	}
-	for _, ref := range op.Parameters {
-		param := ref.Value
-		if param == nil || param.In != openapi3.ParameterInQuery || len(query[param.Name]) < 2 {
+	for _, param := range params {
+		if len(query[param.Name]) < 2 {
 			continue
 		}
 		if param.Schema != nil && param.Schema.Value != nil && param.Schema.Value.Type.Includes(openapi3.TypeArray) {
@@ -123,13 +124,27 @@ func checkQuery(r *http.Request, op *openapi3.Operation) error {
 	return nil
 }
 
-func hasQueryParameter(op *openapi3.Operation) bool {
-	for _, ref := range op.Parameters {
+// queryParameters returns the query parameters that apply to the route's
+// operation: its own and those of its path item, where the operation's
+// declaration of a name replaces the path item's, as OpenAPI specifies.
+func queryParameters(route *routers.Route) []*openapi3.Parameter {
+	var params []*openapi3.Parameter
+	own := map[string]bool{}
+	for _, ref := range route.Operation.Parameters {
 		if ref.Value != nil && ref.Value.In == openapi3.ParameterInQuery {
-			return true
+			params = append(params, ref.Value)
+			own[ref.Value.Name] = true
 		}
 	}
-	return false
+	if route.PathItem == nil {
+		return params
+	}
+	for _, ref := range route.PathItem.Parameters {
+		if ref.Value != nil && ref.Value.In == openapi3.ParameterInQuery && !own[ref.Value.Name] {
+			params = append(params, ref.Value)
+		}
+	}
+	return params
 }
 
 // newBodyReader returns data as a request body.

@@ -214,6 +214,14 @@ func errForbiddenOrigin() error {
 	}
 }
 
+func errForbiddenHost(host string) error {
+	return &apiError{
+		status: http.StatusForbidden,
+		message: fmt.Sprintf("the admin API rejects the host %q, which could be a DNS-rebinding name; "+
+			"call it through an IP address, localhost or a name without a dot", host),
+	}
+}
+
 // errBadBody is a request body that fails before schema validation.
 func errBadBody(field, reason string) error {
 	v := violation{Location: "body", Field: field, Reason: reason}

@@ -126,7 +126,7 @@ func (s *Server) answer(api *apiState, w http.ResponseWriter, input *openapi3fil
 func (s *Server) validateRequest(w http.ResponseWriter, input *openapi3filter.RequestValidationInput, op *operation) (any, error) {
 	r := input.Request
 	operation := input.Route.Operation
-	if err := checkQuery(r, operation); err != nil {
+	if err := checkQuery(r, input.Route); err != nil {
 		return nil, err
 	}
 

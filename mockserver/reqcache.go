@@ -11,8 +11,9 @@ import (
 )
 
 // Bounds of a validatedRequests cache, chosen like those of
-// validatedResponses: clients repeat a few requests, and larger bodies are
-// validated every time.
+// validatedResponses: clients repeat a few requests, and a request whose key
+// (mostly its body, and its query string when the operation declares query
+// parameters) is larger is validated every time.
 const (
 	maxValidatedRequests    = 256
 	maxValidatedRequestSize = 16 << 10
@@ -23,6 +24,9 @@ const (
 // before and the validation options fixed for an apiState, request
 // validation depends only on the operation, the path parameters, the query
 // string, the Content-Type header and the body bytes, so those form the key.
+// The query string is left out when the operation declares no query
+// parameter, because the validator then ignores it, so a cache-busting query
+// such as ?_=1733318400 neither misses the cache nor fills it.
 // An operation that declares header or cookie parameters depends on more and
 // is never cached. Each apiState has its own caches, so a reloaded contract
 // starts empty. Safe for concurrent use.
@@ -63,23 +67,33 @@ func (c *validatedRequests) add(key []byte, body any) {
 // data, or false when the request must be validated without the cache.
 func requestKey(input *openapi3filter.RequestValidationInput, data []byte) ([]byte, bool) {
 	route := input.Route
-	if len(data) > maxValidatedRequestSize ||
-		declaresHeaderOrCookie(route.PathItem.Parameters) || declaresHeaderOrCookie(route.Operation.Parameters) {
+	levels := []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters}
+	if slices.ContainsFunc(levels, declaresHeaderOrCookie) {
+		return nil, false
+	}
+	r := input.Request
+	query := ""
+	if slices.ContainsFunc(levels, declaresQuery) {
+		query = r.URL.RawQuery
+	}
+	if len(data)+len(query) > maxValidatedRequestSize {
 		return nil, false
 	}
 
-	r := input.Request
 	contentTypes := r.Header.Values("Content-Type")
-	key := make([]byte, 0, 64+len(r.URL.RawQuery)+len(data))
+	key := make([]byte, 0, 64+len(query)+len(data))
 	key = binary.AppendUvarint(key, uint64(len(contentTypes)))
 	for _, value := range contentTypes {
 		key = appendField(key, value)
 	}
-	key = appendField(key, r.URL.RawQuery)
+	key = appendField(key, query)
 	key = binary.AppendUvarint(key, uint64(len(input.PathParams)))
 	for _, name := range slices.Sorted(maps.Keys(input.PathParams)) {
 		key = appendField(key, name)
 		key = appendField(key, input.PathParams[name])
+	}
+	if len(key)+len(data) > maxValidatedRequestSize {
+		return nil, false
 	}
 	return append(key, data...), true
 }
@@ -92,11 +106,18 @@ func appendField(key []byte, s string) []byte {
 }
 
 func declaresHeaderOrCookie(params openapi3.Parameters) bool {
+	return declaresIn(params, openapi3.ParameterInHeader, openapi3.ParameterInCookie)
+}
+
+func declaresQuery(params openapi3.Parameters) bool {
+	return declaresIn(params, openapi3.ParameterInQuery)
+}
+
+// declaresIn reports whether params declares a parameter in one of the
+// locations. An unresolved parameter counts as declared everywhere.
+func declaresIn(params openapi3.Parameters, locations ...string) bool {
 	for _, ref := range params {
-		if ref.Value == nil {
-			return true
-		}
-		if ref.Value.In == openapi3.ParameterInHeader || ref.Value.In == openapi3.ParameterInCookie {
+		if ref.Value == nil || slices.Contains(locations, ref.Value.In) {
 			return true
 		}
 	}

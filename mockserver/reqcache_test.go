@@ -3,6 +3,7 @@ package mockserver
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -25,7 +26,9 @@ func keyInput(target, contentType string, pathParams map[string]string, params o
 
 func TestRequestKeyDistinguishesInputs(t *testing.T) {
 	body := []byte(`{"data":{"userId":"12"}}`)
-	base, ok := requestKey(keyInput("/x?a=1", "application/json", map[string]string{"id": "7"}, nil), body)
+	query := openapi3.Parameters{{Value: openapi3.NewQueryParameter("a")}}
+	id := map[string]string{"id": "7"}
+	base, ok := requestKey(keyInput("/x?a=1", "application/json", id, query), body)
 	require.True(t, ok)
 
 	tests := []struct {
@@ -34,13 +37,13 @@ func TestRequestKeyDistinguishesInputs(t *testing.T) {
 		body  []byte
 		same  bool
 	}{
-		{"identical request", keyInput("/x?a=1", "application/json", map[string]string{"id": "7"}, nil), body, true},
-		{"other body", keyInput("/x?a=1", "application/json", map[string]string{"id": "7"}, nil), []byte(`{"data":{"userId":"13"}}`), false},
-		{"other content type", keyInput("/x?a=1", "application/json; charset=utf-8", map[string]string{"id": "7"}, nil), body, false},
-		{"no content type", keyInput("/x?a=1", "", map[string]string{"id": "7"}, nil), body, false},
-		{"other query", keyInput("/x?a=2", "application/json", map[string]string{"id": "7"}, nil), body, false},
-		{"other path parameter", keyInput("/x?a=1", "application/json", map[string]string{"id": "8"}, nil), body, false},
-		{"field moved between parts", keyInput("/x?a=1", "application/json", map[string]string{"i": "d7"}, nil), body, false},
+		{"identical request", keyInput("/x?a=1", "application/json", id, query), body, true},
+		{"other body", keyInput("/x?a=1", "application/json", id, query), []byte(`{"data":{"userId":"13"}}`), false},
+		{"other content type", keyInput("/x?a=1", "application/json; charset=utf-8", id, query), body, false},
+		{"no content type", keyInput("/x?a=1", "", id, query), body, false},
+		{"other query", keyInput("/x?a=2", "application/json", id, query), body, false},
+		{"other path parameter", keyInput("/x?a=1", "application/json", map[string]string{"id": "8"}, query), body, false},
+		{"field moved between parts", keyInput("/x?a=1", "application/json", map[string]string{"i": "d7"}, query), body, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,6 +52,21 @@ func TestRequestKeyDistinguishesInputs(t *testing.T) {
 			assert.Equal(t, tt.same, string(key) == string(base))
 		})
 	}
+}
+
+func TestRequestKeyIgnoresUndeclaredQuery(t *testing.T) {
+	plain, ok := requestKey(keyInput("/x", "application/json", nil, nil), nil)
+	require.True(t, ok)
+	busted, ok := requestKey(keyInput("/x?_=1733318400", "application/json", nil, nil), nil)
+	require.True(t, ok)
+	assert.Equal(t, plain, busted, "a query the operation does not declare is not part of the key")
+
+	long := "/x?pad=" + strings.Repeat("q", maxValidatedRequestSize)
+	_, ok = requestKey(keyInput(long, "application/json", nil, nil), nil)
+	assert.True(t, ok, "an undeclared long query does not count against the bound")
+	query := openapi3.Parameters{{Value: openapi3.NewQueryParameter("pad")}}
+	_, ok = requestKey(keyInput(long, "application/json", nil, query), nil)
+	assert.False(t, ok, "a declared query over the bound is not cached")
 }
 
 func TestRequestKeyNotCacheable(t *testing.T) {

@@ -17,8 +17,9 @@ const (
 
 // validatedResponses is the set of responses of one operation that passed
 // validation against one contract. Response validation depends only on the
-// operation, the validation options, and the status, headers and body bytes
-// of the response. The first two never change for an apiState. So a response
+// operation, the validation options, the request method (a HEAD response is
+// never checked, so never stored), and the status, headers and body bytes of
+// the response. The first two never change for an apiState. So a response
 // with the same status, headers and body as a stored one is valid too and
 // need not be validated again. Each apiState has its own caches, so a
 // reloaded contract starts empty. Safe for concurrent use.

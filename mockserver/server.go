@@ -13,7 +13,8 @@
 // (POST /__mock/reset), returns the journal of recent requests with
 // secrets redacted (GET /__mock/requests) and reports readiness
 // (GET /__mock/health). It sends no CORS headers and rejects every request
-// with an Origin header, so a web page can neither call it nor read it.
+// with an Origin header or with a Host that could be a DNS-rebinding name,
+// so a web page can neither call it nor read it.
 package mockserver
 
 import (

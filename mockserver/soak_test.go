@@ -108,8 +108,12 @@ var soakSteps = []soakStep{
 // soakWorkers workers, spread over both accounts, to a server on loopback.
 // Every status must be one that its step expects, so no 5xx is sent, and no
 // reader may see a torn setting. The final state must match the last values
-// that the workers wrote.
+// that the workers wrote. It takes several seconds under the race detector,
+// so -short skips it; scripts/test.sh runs it.
 func TestSoakMixedRequests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("soak test: skipped with -short")
+	}
 	ts := newTestServer(t, func(c *Config) { c.Logger = nil })
 	client := newAPIClient(ts, soakWorkers)
 	ctx, cancel := context.WithTimeout(context.Background(), soakDeadline)

@@ -69,6 +69,7 @@ contract_against_mock() {
 		echo "the mock server did not start within 5s; its log:"
 		cat "$bin/mockserver.log"
 		kill "$pid" 2>/dev/null || true
+		rm -rf "$bin"
 		return 1
 	fi
 
@@ -78,6 +79,7 @@ contract_against_mock() {
 		-json reports/contract.json -junit reports/contract.xml || status=$?
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
+	rm -rf "$bin"
 	return "$status"
 }
 
