@@ -43,8 +43,11 @@ type Report struct {
 	Notes          []string // limits of the run, such as values it could not restore
 
 	// Cancelled is true when the run's context ended before Run returned,
-	// as on an interrupt. The check that was running and every later one
-	// are skipped, so a cancelled report is not a pass whatever its counts.
+	// as on an interrupt. Every check that had not started is skipped. The
+	// check that was running is skipped only when its error comes from a
+	// request that a cancellation cut short, so it can still pass or fail.
+	// A request cut short by a deadline fails its check instead. A
+	// cancelled report is not a pass whatever its counts.
 	Cancelled bool
 
 	redactor *Redactor // applied again to every text field when writing

@@ -114,7 +114,7 @@ func (s *session) runCheck(ctx context.Context, c Check) Result {
 	start := time.Now()
 	s.checkExchanges = nil
 	err := s.runProtected(ctx, c)
-	if err != nil && ctx.Err() != nil {
+	if cutByCancellation(ctx, err) {
 		// A request cut short by the cancellation shows nothing about the
 		// target. The report is marked cancelled, so the skip is no pass.
 		err = skipf("the run was cancelled during this check: %v", context.Cause(ctx))
@@ -127,6 +127,29 @@ func (s *session) runCheck(ctx context.Context, c Check) Result {
 		s.addRestoreFailure(&result, restoreErr)
 	}
 	return result
+}
+
+// cutByCancellation reports whether err, a check's error, comes from a
+// request that the cancellation of ctx cut short. That is so when err, or
+// the transport error of the exchange that a failure names, matches
+// context.Canceled or the cause of the cancellation. Any other error is a
+// genuine result, even when the run was cancelled later in the same check.
+//
+// NOTE: a run whose context ends by a deadline is not matched, because
+// net/http reports its own per-request timeout as DeadlineExceeded too.
+// The request that the deadline cut short then fails its check.
+func cutByCancellation(ctx context.Context, err error) bool {
+	if err == nil || !errors.Is(ctx.Err(), context.Canceled) {
+		return false
+	}
+	var broken *failure
+	if errors.As(err, &broken) {
+		if broken.exchange == nil || broken.exchange.Err == nil {
+			return false
+		}
+		err = broken.exchange.Err
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.Cause(ctx))
 }
 
 // runProtected runs c and turns a panic into an error.

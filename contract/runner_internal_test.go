@@ -2,6 +2,8 @@ package contract
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -97,4 +99,96 @@ func TestWrongTypePasswordIsRestored(t *testing.T) {
 
 	require.NoError(t, s.restorePassword(context.Background()))
 	assert.True(t, s.resetPassword(context.Background(), "123456", "123456").accepted())
+}
+
+// profileExchanges returns a send function that requests the profile
+// without a key, which the target rejects, then calls cancel and requests
+// it again with the key, which the cancellation cuts short.
+func profileExchanges(t *testing.T, cancel func()) sendFunc {
+	return func(ctx context.Context, s *session) ([]*exchange, error) {
+		rejected := s.do(ctx, call{operationID: opGetProfile})
+		cancel()
+		cut := s.do(ctx, call{operationID: opGetProfile, authorization: s.primary.authorization()})
+		assert.ErrorIs(t, cut.Err, context.Cause(ctx), "the second request was cut short")
+		return []*exchange{rejected, cut}, nil
+	}
+}
+
+func TestCancelledCheckOutcome(t *testing.T) {
+	cases := []struct {
+		name       string
+		cause      error // cause of the cancellation, or nil for context.Canceled
+		run        func(t *testing.T, cancel func()) func(context.Context, *session) error
+		want       Outcome
+		wantReason string
+	}{
+		{
+			name: "failure before the cut request",
+			run: func(t *testing.T, cancel func()) func(context.Context, *session) error {
+				return func(ctx context.Context, s *session) error {
+					return eachExchange(ctx, s, profileExchanges(t, cancel), func(ex *exchange) error {
+						return s.expectStatus(ex, http.StatusOK)
+					})
+				}
+			},
+			want: Fail, wantReason: "status 401, want 200",
+		},
+		{
+			name: "failure of the cut request",
+			run: func(t *testing.T, cancel func()) func(context.Context, *session) error {
+				return func(ctx context.Context, s *session) error {
+					exchanges, err := profileExchanges(t, cancel)(ctx, s)
+					require.NoError(t, err)
+					return s.expectStatus(exchanges[1], http.StatusOK)
+				}
+			},
+			want: Skip, wantReason: "the run was cancelled during this check: context canceled",
+		},
+		{
+			name:  "cut request with a cause",
+			cause: errors.New("operator stopped the run"),
+			run: func(t *testing.T, cancel func()) func(context.Context, *session) error {
+				return func(ctx context.Context, s *session) error {
+					exchanges, err := profileExchanges(t, cancel)(ctx, s)
+					require.NoError(t, err)
+					return s.expectStatus(exchanges[1], http.StatusOK)
+				}
+			},
+			want: Skip, wantReason: "the run was cancelled during this check: operator stopped the run",
+		},
+		{
+			name: "pass despite the cancellation",
+			run: func(t *testing.T, cancel func()) func(context.Context, *session) error {
+				return func(ctx context.Context, s *session) error {
+					_, err := profileExchanges(t, cancel)(ctx, s)
+					return err
+				}
+			},
+			want: Pass,
+		},
+		{
+			name: "panic after the cancellation",
+			run: func(t *testing.T, cancel func()) func(context.Context, *session) error {
+				return func(context.Context, *session) error {
+					cancel()
+					panic("boom")
+				}
+			},
+			want: Fail, wantReason: "check panicked: boom",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newTestSession(t)
+			ctx, cancelCause := context.WithCancelCause(context.Background())
+			t.Cleanup(func() { cancelCause(nil) })
+			cancel := func() { cancelCause(c.cause) }
+			check := Check{OperationID: opGetProfile, Name: c.name, Provenance: Documented, run: c.run(t, cancel)}
+
+			result := s.runCheck(ctx, check)
+
+			assert.Equal(t, c.want, result.Outcome, result.Reason)
+			assert.Contains(t, result.Reason, c.wantReason)
+		})
+	}
 }

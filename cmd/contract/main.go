@@ -27,14 +27,16 @@ func interruptible(stderr io.Writer) (ctx context.Context, stop context.CancelFu
 	ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
-		stop()
 		// stop cancels with context.Canceled itself, and a signal with a
 		// cause that names the signal. errors.Is cannot tell them apart,
-		// because that cause matches context.Canceled too.
+		// because that cause matches context.Canceled too. The message goes
+		// out before stop restores the default handling, so a second
+		// interrupt cannot end the process before the user sees it.
 		if context.Cause(ctx) != context.Canceled {
 			fmt.Fprintln(stderr, "contract: interrupted; restoring what the suite changed "+
 				"(press Ctrl-C again to quit at once without restoring)")
 		}
+		stop()
 	}()
 	return ctx, stop
 }

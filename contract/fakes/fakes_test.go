@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -87,8 +88,28 @@ func TestConformingFakeEdgeCaseStatuses(t *testing.T) {
 	}
 }
 
+// notifyingBody is a request body that closes started at its first Read.
+type notifyingBody struct {
+	io.ReadCloser
+	once    *sync.Once
+	started chan struct{}
+}
+
+func (r notifyingBody) Read(p []byte) (int, error) {
+	r.once.Do(func() { close(r.started) })
+	return r.ReadCloser.Read(p)
+}
+
 func TestStalledBodyBlocksNoOtherRequest(t *testing.T) {
-	server := httptest.NewServer(fakes.New(fakes.Options{}))
+	fake := fakes.New(fakes.Options{})
+	started := make(chan struct{})
+	var once sync.Once
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			r.Body = notifyingBody{ReadCloser: r.Body, once: &once, started: started}
+		}
+		fake.ServeHTTP(w, r)
+	}))
 	t.Cleanup(server.Close)
 	conn, err := net.Dial("tcp", server.Listener.Addr().String())
 	require.NoError(t, err)
@@ -98,7 +119,14 @@ func TestStalledBodyBlocksNoOtherRequest(t *testing.T) {
 	_, err = io.WriteString(conn, "POST /user/reset-password HTTP/1.1\r\nHost: fake\r\n"+
 		"Authorization: Bearer demo-api-key\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"data\":")
 	require.NoError(t, err)
-	time.Sleep(200 * time.Millisecond) // let the server start reading the stalled body
+
+	// Wait until the fake reads the body, so the request below meets a
+	// handler that is stalled inside the read.
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the fake did not start reading the stalled body within 10s")
+	}
 
 	client := &http.Client{Timeout: 3 * time.Second}
 	req, err := http.NewRequest(http.MethodGet, server.URL+"/user/profile", nil)
