@@ -15,12 +15,18 @@ type adminRoute struct {
 	handle func(s *Server, api *apiState, r *http.Request) (response, error)
 }
 
+// adminHealthPath is the readiness endpoint. It is served even when
+// Config.Admin is off, because container health checks poll it, and it
+// reveals only the spec version and the number of accounts.
+const adminHealthPath = adminPrefix + "health"
+
 // adminRoutes are the endpoints under /__mock/. They need no API key, as
-// the admin API exists for tests and local use; Config.Admin turns it off.
+// the admin API exists for tests and local use; Config.Admin turns off all
+// but adminHealthPath.
 var adminRoutes = map[string]adminRoute{
 	adminPrefix + "reset":    {method: http.MethodPost, handle: adminReset},
 	adminPrefix + "requests": {method: http.MethodGet, handle: adminRequests},
-	adminPrefix + "health":   {method: http.MethodGet, handle: adminHealth},
+	adminHealthPath:          {method: http.MethodGet, handle: adminHealth},
 }
 
 // serveAdmin serves the admin API. Its requests are not journaled, so

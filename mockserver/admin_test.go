@@ -70,12 +70,20 @@ func TestAdminUnknownPathNotFound(t *testing.T) {
 func TestAdminDisabledIsNotFound(t *testing.T) {
 	ts := newTestServer(t, func(c *Config) { c.Admin = false })
 
-	for _, path := range []string{"/__mock/health", "/__mock/requests"} {
-		got := ts.do(t, request{method: http.MethodGet, path: path})
+	for _, req := range []request{
+		{method: http.MethodGet, path: "/__mock/requests"},
+		{method: http.MethodPost, path: "/__mock/reset"},
+		{method: http.MethodGet, path: "/__mock/nothing"},
+	} {
+		got := ts.do(t, req)
 
-		assert.Equal(t, http.StatusNotFound, got.status, path)
-		assert.Equal(t, false, got.json["status"], path)
+		assert.Equal(t, http.StatusNotFound, got.status, req.path)
+		assert.Equal(t, false, got.json["status"], req.path)
 	}
+
+	health := ts.do(t, request{method: http.MethodGet, path: "/__mock/health"})
+	assert.Equal(t, http.StatusOK, health.status, "health stays for container health checks")
+	assert.Equal(t, true, health.json["status"])
 }
 
 // journalEntries reads the journal through the admin API.

@@ -18,7 +18,7 @@ const redacted = "[REDACTED]"
 // whose values are secrets in every contract. The contract adds its own
 // (see newSecrets), and so does every name for which spec.IsSecretName
 // reports true.
-var floorSecretNames = []string{"oldpass", "newpass", "authorization"}
+var floorSecretNames = []string{"oldpass", "newpass", "authorization", "key"}
 
 // floorSecretHeaders are request headers, in canonical form, whose values
 // are secrets in every contract.
@@ -76,11 +76,17 @@ func (s *secrets) isSecretName(name string) bool {
 	return spec.IsSecretName(lower)
 }
 
+// isSecretHeader reports whether the values of the request header name are
+// secrets: a floor or contract header, a secret name, or any header whose
+// name contains "auth", such as X-Auth or X-Auth-Token.
 func (s *secrets) isSecretHeader(name string) bool {
 	if s == nil {
 		s = floorSecrets
 	}
-	return s.headers[http.CanonicalHeaderKey(name)] || s.isSecretName(name)
+	if s.headers[http.CanonicalHeaderKey(name)] || s.isSecretName(name) {
+		return true
+	}
+	return strings.Contains(strings.ToLower(name), "auth")
 }
 
 // redactHeaders returns a copy of h with secret header values replaced.

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -91,5 +92,17 @@ func TestFloorSecretsNeedNoSpec(t *testing.T) {
 	assert.True(t, none.isSecretName("smtp_password"))
 	assert.True(t, none.isSecretHeader("x-api-key"))
 	assert.False(t, none.isSecretName("otp"), "a name that only a spec declares")
-	assert.False(t, none.isSecretHeader("X-Customer-Auth"))
+	assert.False(t, none.isSecretHeader("X-Customer-Id"))
+}
+
+func TestFloorSecretsCoverMisplacedKeys(t *testing.T) {
+	var none *secrets
+
+	for _, header := range []string{"Api-Key", "X-Auth", "X-Auth-Token", "Proxy-Authorization"} {
+		assert.True(t, none.isSecretHeader(header), header)
+	}
+	for _, param := range []string{"key", "api-key", "API_KEY", "access_token"} {
+		assert.True(t, none.isSecretName(param), param)
+	}
+	assert.Equal(t, "key="+url.QueryEscape(redacted)+"&page=2", none.redactQuery("key=abc&page=2"))
 }

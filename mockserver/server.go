@@ -54,7 +54,7 @@ type Config struct {
 	Logger       *slog.Logger    // nil discards logs
 	BodyLimit    int64           // max request body in bytes; 0 means DefaultBodyLimit (1 MiB)
 	CORSOrigins  []string        // allowed browser origins; nil means ["*"]
-	Admin        bool            // serve the /__mock/ admin API
+	Admin        bool            // serve the /__mock/ admin API; /__mock/health is served either way
 	Strict       bool            // an invalid response becomes a 500 naming the violation
 	JournalSize  int             // max journal entries; 0 means 200
 	JournalBytes int             // max journal bytes, at least 4096; 0 means 1 MiB
@@ -229,7 +229,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.finish(sw, r, ex)
 	defer s.recoverPanic(sw, r, ex)
 
-	if s.admin && strings.HasPrefix(r.URL.EscapedPath(), adminPrefix) {
+	if path := r.URL.EscapedPath(); strings.HasPrefix(path, adminPrefix) && (s.admin || path == adminHealthPath) {
 		s.serveAdmin(api, sw, r)
 		return
 	}

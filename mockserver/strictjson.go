@@ -264,16 +264,55 @@ func (c *jsonChecker) escape() *jsonError {
 		return nil
 	case 'u':
 		c.pos++
-		for range 4 {
-			if c.pos >= len(c.data) || !isHex(c.data[c.pos]) {
-				return c.syntaxError(`invalid \u escape; it needs four hexadecimal digits`)
-			}
-			c.pos++
-		}
-		return nil
+		return c.unicodeEscape()
 	default:
 		return c.syntaxError(fmt.Sprintf("invalid escape sequence \\%c", c.data[c.pos]))
 	}
+}
+
+// unicodeEscape consumes the four hexadecimal digits of a \u escape, and
+// for a high surrogate the low surrogate escape that must follow it. An
+// unpaired surrogate is rejected, as RFC 7493 (I-JSON) requires, because
+// encoding/json would replace it with U+FFFD and store another value than
+// the one sent.
+func (c *jsonChecker) unicodeEscape() *jsonError {
+	unit, err := c.hex4()
+	if err != nil {
+		return err
+	}
+	switch {
+	case unit >= 0xDC00 && unit <= 0xDFFF:
+		return c.syntaxError(fmt.Sprintf(`unpaired UTF-16 surrogate \u%04X; send the character as UTF-8 or as a surrogate pair`, unit))
+	case unit < 0xD800 || unit > 0xDBFF:
+		return nil
+	}
+
+	if !bytes.HasPrefix(c.data[c.pos:], []byte(`\u`)) {
+		return c.syntaxError(fmt.Sprintf(`unpaired UTF-16 surrogate \u%04X; send the character as UTF-8 or as a surrogate pair`, unit))
+	}
+	c.pos += 2
+	low, err := c.hex4()
+	if err != nil {
+		return err
+	}
+	if low < 0xDC00 || low > 0xDFFF {
+		return c.syntaxError(fmt.Sprintf(`unpaired UTF-16 surrogate \u%04X; send the character as UTF-8 or as a surrogate pair`, unit))
+	}
+	return nil
+}
+
+// hex4 consumes four hexadecimal digits and returns their value.
+func (c *jsonChecker) hex4() (int, *jsonError) {
+	value := 0
+	for range 4 {
+		if c.pos >= len(c.data) || !isHex(c.data[c.pos]) {
+			return 0, c.syntaxError(`invalid \u escape; it needs four hexadecimal digits`)
+		}
+		digit, _ := strconv.ParseUint(string(c.data[c.pos]), 16, 8)
+		value = value<<4 | int(digit)
+		c.pos++
+	}
+	return value, nil
 }
 
 func isHex(b byte) bool {

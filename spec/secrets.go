@@ -11,12 +11,12 @@ import (
 
 // secretNameParts make any name that contains one of them, in any case, the
 // name of a secret, such as smtp_password, client_secret or refresh_token.
-var secretNameParts = []string{"password", "passwd", "pwd", "secret", "token", "apikey", "api_key"}
+var secretNameParts = []string{"password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key"}
 
 // IsSecretName reports whether name, a JSON member, parameter or header
 // name, looks like the name of a secret whatever the contract declares: it
-// contains password, passwd, pwd, secret, token, apikey or api_key in any
-// case. The mock server redacts such values, and the contract suite rejects
+// contains password, passwd, pwd, secret, token, apikey, api_key or api-key
+// in any case. The mock server redacts such values, and the contract suite rejects
 // responses with such members. Names such as "passport" do not match.
 func IsSecretName(name string) bool {
 	lower := strings.ToLower(name)

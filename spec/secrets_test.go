@@ -120,6 +120,7 @@ func TestIsSecretName(t *testing.T) {
 		{"refresh_token", true},
 		{"X-ApiKey", true},
 		{"api_key", true},
+		{"Api-Key", true},
 		{"passport", false},
 		{"smtp_username", false},
 		{"website_name", false},

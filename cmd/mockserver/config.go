@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 
 	"github.com/callfluent/usermock/mockserver"
@@ -134,7 +135,7 @@ func newFlagSet(cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs.Func("log-format", "log `format`: text or json (default text)", cfg.setLogFormat)
 	fs.Func("cors-origins", "comma-separated browser `origins` that CORS allows, or * for any (default *)", cfg.setCORSOrigins)
 	fs.Int64Var(&cfg.bodyLimit, "body-limit", mockserver.DefaultBodyLimit, "max request body size in `bytes`")
-	fs.BoolVar(&cfg.admin, "admin", true, "serve the /__mock/ admin API (reset, requests, health)")
+	fs.BoolVar(&cfg.admin, "admin", true, "serve the /__mock/ admin API (reset, requests); /__mock/health is served either way")
 	fs.BoolVar(&cfg.strict, "strict", false, "answer 500 naming the violation when a response breaks the contract")
 	fs.BoolVar(&cfg.watch, "watch", false, "reload the -spec file and the -fixtures directory when they change")
 	fs.BoolVar(&cfg.healthcheck, "healthcheck", false, "request /__mock/health at -addr (127.0.0.1 when its host is empty or 0.0.0.0), exit 0 on 200 and 1 otherwise")
@@ -181,14 +182,38 @@ func (cfg *config) setLogFormat(value string) error {
 func (cfg *config) setCORSOrigins(value string) error {
 	var origins []string
 	for _, origin := range strings.Split(value, ",") {
-		if origin = strings.TrimSpace(origin); origin != "" {
-			origins = append(origins, origin)
+		if origin = strings.TrimSpace(origin); origin == "" {
+			continue
 		}
+		if err := checkOrigin(origin); err != nil {
+			return err
+		}
+		origins = append(origins, origin)
 	}
 	if len(origins) == 0 {
 		return fmt.Errorf("no origin in %q: name at least one origin, or * for any", value)
 	}
 	cfg.corsOrigins = origins
+	return nil
+}
+
+// checkOrigin rejects an origin that no browser Origin header can equal:
+// one with a path, query, fragment or user name, or without a scheme and
+// host. "*" and "null" pass, and so does one * in the host, as in
+// http://*.example.com, which the CORS handler matches as a wildcard.
+func checkOrigin(origin string) error {
+	if origin == "*" || origin == "null" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	switch {
+	case err != nil:
+		return fmt.Errorf("invalid origin %q: %w", origin, err)
+	case u.Scheme == "" || u.Host == "":
+		return fmt.Errorf("invalid origin %q: write it as scheme://host[:port], such as http://localhost:3000", origin)
+	case u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(origin, "/"):
+		return fmt.Errorf("invalid origin %q: an origin has no user, path, query or fragment; use %q", origin, u.Scheme+"://"+u.Host)
+	}
 	return nil
 }
 

@@ -75,6 +75,11 @@ func TestParseConfigRejectsInvalidInput(t *testing.T) {
 		{"invalid env log level", nil, map[string]string{"MOCK_LOG_LEVEL": "loud"}, `invalid MOCK_LOG_LEVEL "loud": unknown log level "loud"`},
 		{"invalid env log format", nil, map[string]string{"MOCK_LOG_FORMAT": "xml"}, `invalid MOCK_LOG_FORMAT "xml"`},
 		{"empty cors origin list", []string{"-cors-origins", " , "}, nil, `no origin in " , "`},
+		{"cors origin with path", []string{"-cors-origins", "http://a.example/path"}, nil,
+			`invalid origin "http://a.example/path": an origin has no user, path, query or fragment; use "http://a.example"`},
+		{"cors origin with slash", []string{"-cors-origins", "http://a.example/"}, nil, `invalid origin "http://a.example/"`},
+		{"cors origin without scheme", []string{"-cors-origins", "localhost:3000"}, nil, `invalid origin "localhost:3000"`},
+		{"cors origin host only", []string{"-cors-origins", "a.example"}, nil, `invalid origin "a.example": write it as scheme://host[:port]`},
 		{"zero body limit", []string{"-body-limit", "0"}, nil, "invalid -body-limit 0"},
 		{"unknown flag", []string{"-port", "1"}, nil, "flag provided but not defined: -port"},
 		{"positional argument", []string{"serve"}, nil, `unexpected argument "serve"`},
@@ -90,6 +95,15 @@ func TestParseConfigRejectsInvalidInput(t *testing.T) {
 			assert.Equal(t, 2, exitCode(err, io.Discard))
 		})
 	}
+}
+
+func TestParseConfigAcceptsOrigins(t *testing.T) {
+	value := "http://localhost:3000, https://*.example.com,null,*"
+
+	cfg, err := parseConfig([]string{"-cors-origins", value}, envOf(nil), io.Discard)
+
+	require.NoError(t, err)
+	assert.Equal(t, []string{"http://localhost:3000", "https://*.example.com", "null", "*"}, cfg.corsOrigins)
 }
 
 func TestHelpExitsZero(t *testing.T) {

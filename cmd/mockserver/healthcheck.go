@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// healthPath is the admin API's readiness endpoint.
+// healthPath is the readiness endpoint, served even with -admin=false.
 const healthPath = "/__mock/health"
 
 // healthcheckTimeout bounds the whole health request. A container runtime

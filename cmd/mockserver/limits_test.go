@@ -178,15 +178,14 @@ func TestDefaultAddressIsLoopback(t *testing.T) {
 }
 
 // TestAdminFlagRemovesAdminAPI runs the command with -admin=false and
-// checks that every admin endpoint is a JSON 404, that a reset request
-// resets nothing, and that the API itself still serves.
+// checks that every admin endpoint but health is a JSON 404, that a reset
+// request resets nothing, and that the API itself still serves.
 func TestAdminFlagRemovesAdminAPI(t *testing.T) {
 	r := startRun(t, []string{"-addr", "127.0.0.1:0", "-admin=false"}, nil)
 	changed := postJSON(t, r.baseURL+"/user/update-setting", "demo-api-key", `{"data":{"userId":"12","website_name":"kept"}}`)
 	require.Equal(t, http.StatusOK, changed)
 
 	for _, endpoint := range []struct{ method, path string }{
-		{http.MethodGet, "/__mock/health"},
 		{http.MethodGet, "/__mock/requests"},
 		{http.MethodPost, "/__mock/reset"},
 	} {

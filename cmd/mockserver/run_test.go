@@ -169,13 +169,15 @@ func TestHealthcheckReportsServerState(t *testing.T) {
 	assert.Equal(t, 1, exitCode(err, io.Discard), "a failed health check exits 1")
 }
 
-func TestHealthcheckFailsWithoutAdmin(t *testing.T) {
+// TestHealthcheckPassesWithoutAdmin proves that -admin=false keeps the
+// container health check working: the health endpoint stays.
+func TestHealthcheckPassesWithoutAdmin(t *testing.T) {
 	r := startRun(t, []string{"-addr", "127.0.0.1:0", "-admin=false"}, nil)
 	addr := strings.TrimPrefix(r.baseURL, "http://")
 
 	err := run(context.Background(), []string{"-healthcheck", "-addr", addr}, envOf(nil), io.Discard, io.Discard)
 
-	assert.ErrorContains(t, err, "want 200 OK")
+	assert.NoError(t, err)
 }
 
 func TestHealthcheckRejectsPortZero(t *testing.T) {
