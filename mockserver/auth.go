@@ -90,10 +90,15 @@ func bearerToken(values []string) (string, error) {
 		return "", &apiError{status: http.StatusUnauthorized, message: "malformed Authorization header: send it once, as Bearer {api_key}", header: challenge}
 	}
 
+	// RFC 7235 separates the scheme from the credentials with one or more
+	// spaces (1*SP), so extra spaces pass but a tab does not.
 	scheme, token, found := strings.Cut(values[0], " ")
+	token = strings.TrimLeft(token, " ")
 	switch {
 	case values[0] == "":
 		return "", &apiError{status: http.StatusUnauthorized, message: "missing API key: send Authorization: Bearer {api_key}", header: challenge}
+	case !found && strings.Contains(scheme, "\t"):
+		return "", &apiError{status: http.StatusUnauthorized, message: "malformed Authorization header: separate the scheme and the key with a space, not a tab; send Bearer {api_key}", header: challenge}
 	case !strings.EqualFold(scheme, "Bearer"):
 		return "", &apiError{status: http.StatusUnauthorized, message: `malformed Authorization header: the scheme must be "Bearer"; send Bearer {api_key}`, header: challenge}
 	case !found || token == "" || strings.ContainsAny(token, " \t"):

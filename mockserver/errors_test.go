@@ -260,6 +260,24 @@ func TestBearerSchemeIgnoresCase(t *testing.T) {
 	assert.Equal(t, http.StatusOK, got.status, "body %s", got.raw)
 }
 
+func TestBearerAllowsSeveralSpaces(t *testing.T) {
+	ts := newTestServer(t)
+
+	got := ts.do(t, request{method: http.MethodGet, path: "/user/profile", header: map[string]string{"Authorization": "Bearer   " + demoKey}})
+
+	assert.Equal(t, http.StatusOK, got.status, "body %s", got.raw)
+}
+
+func TestBearerTabNamedInError(t *testing.T) {
+	ts := newTestServer(t)
+
+	got := ts.do(t, request{method: http.MethodGet, path: "/user/profile", header: map[string]string{"Authorization": "Bearer\t" + demoKey}})
+
+	assert.Equal(t, http.StatusUnauthorized, got.status)
+	assert.Contains(t, got.json["error"], "not a tab")
+	assert.NotContains(t, string(got.raw), demoKey)
+}
+
 func TestBodyOverLimitRejected(t *testing.T) {
 	ts := newTestServer(t, func(c *Config) { c.BodyLimit = 64 })
 	big := `{"data":{"userId":"12","website_name":"` + strings.Repeat("x", 100) + `"}}`
