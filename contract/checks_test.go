@@ -170,6 +170,17 @@ func TestConfigValidateNamesProblem(t *testing.T) {
 		{"no password", func(c *contract.Config) { c.Password = "" }, "missing password"},
 		{"half second account", func(c *contract.Config) { c.UserID2 = "" }, "both an API key and a user id"},
 		{"same user twice", func(c *contract.Config) { c.UserID2 = c.UserID }, "is the first account's"},
+		{"base URL with user and password", func(c *contract.Config) { c.BaseURL = "http://u:pw@127.0.0.1:4010/api" },
+			`invalid base URL "http://127.0.0.1:4010/api": remove the user name and password`},
+		{"base URL with user only", func(c *contract.Config) { c.BaseURL = "http://u@127.0.0.1:4010" },
+			`invalid base URL "http://127.0.0.1:4010": remove the user name and password`},
+		{"letters in user id", func(c *contract.Config) { c.UserID = "abc" },
+			`invalid user id "abc": the spec's userId schema rejects it: string doesn't match the regular expression`},
+		{"space in user id", func(c *contract.Config) { c.UserID = " 12" }, `invalid user id " 12"`},
+		{"letters in second user id", func(c *contract.Config) { c.UserID2 = "1x3" },
+			`invalid user id "1x3" of the second account`},
+		{"same API key twice", func(c *contract.Config) { c.APIKey2 = c.APIKey },
+			"the second account's API key is the first account's"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -184,4 +195,52 @@ func TestConfigValidateNamesProblem(t *testing.T) {
 			assert.Contains(t, err.Error(), c.want)
 		})
 	}
+}
+
+func TestConfigValidateHidesSecrets(t *testing.T) {
+	const key, password = "key-Golf-31c7", "pw-Hotel/8d2e"
+	valid := contract.Config{BaseURL: "http://127.0.0.1:4010", APIKey: key, UserID: "12", Password: password,
+		APIKey2: "key-India-6a04", UserID2: "13"}
+	cases := []struct {
+		name   string
+		change func(*contract.Config)
+	}{
+		{"password in base URL", func(c *contract.Config) { c.BaseURL = "http://u:" + password + "@127.0.0.1:4010" }},
+		{"unparseable base URL with password", func(c *contract.Config) { c.BaseURL = "http://u:" + password + "%zz@127.0.0.1:4010" }},
+		{"base URL without scheme", func(c *contract.Config) { c.BaseURL = "u:" + password + "@127.0.0.1:4010" }},
+		{"API key as user id", func(c *contract.Config) { c.UserID = key }},
+		{"password as second user id", func(c *contract.Config) { c.UserID2 = password }},
+		{"same API key twice", func(c *contract.Config) { c.APIKey2 = key }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := valid
+			c.change(&cfg)
+
+			err := cfg.Validate()
+
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), key)
+			assert.NotContains(t, err.Error(), password)
+			assert.NotContains(t, err.Error(), "Hotel", "no part of the password")
+		})
+	}
+}
+
+func TestUserIDRuleComesFromSpec(t *testing.T) {
+	digits := `pattern: "^[0-9]+$"`
+	source := string(usermock.SpecYAML)
+	require.Equal(t, 1, strings.Count(source, digits), "the UserId schema alone has this pattern")
+	sp, err := spec.Load([]byte(strings.Replace(source, digits, `pattern: "^[0-9a-f]+$"`, 1)))
+	require.NoError(t, err)
+	cfg := demoConfig("http://127.0.0.1:4010")
+	cfg.Spec = sp
+	cfg.UserID, cfg.UserID2 = "abc", "def"
+
+	assert.NoError(t, cfg.Validate(), "hexadecimal ids match the changed pattern")
+	cfg.UserID = "xyz"
+	err = cfg.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `invalid user id "xyz"`)
+	assert.Contains(t, err.Error(), "^[0-9a-f]+$")
 }

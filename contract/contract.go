@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,19 +92,33 @@ type Config struct {
 }
 
 // Validate returns an error naming the first missing or invalid setting.
+// It loads the spec (Spec, or the embedded one when Spec is nil), because
+// the user ids must match the spec's userId schema.
 func (c Config) Validate() error {
-	if c.BaseURL == "" {
-		return errors.New("missing base URL")
+	sp, err := c.loadSpec()
+	if err != nil {
+		return err
 	}
-	parsed, err := url.Parse(c.BaseURL)
-	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
-		return fmt.Errorf("invalid base URL %q: want http://host[:port][/prefix]", redactURL(c.BaseURL))
+	return c.validate(sp)
+}
+
+// loadSpec returns c.Spec, or the embedded spec when it is nil.
+func (c Config) loadSpec() (*spec.Spec, error) {
+	if c.Spec != nil {
+		return c.Spec, nil
 	}
-	// The suite appends each spec path to the base URL, so a query or a
-	// fragment would end up in front of the path.
-	if strings.ContainsAny(c.BaseURL, "?#") {
-		return fmt.Errorf("invalid base URL %q: remove the query or fragment; want http://host[:port][/prefix]",
-			redactURL(c.BaseURL))
+	sp, err := spec.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load embedded spec: %w", err)
+	}
+	return sp, nil
+}
+
+// validate is Validate with the spec already loaded. No message quotes an
+// API key or a password.
+func (c Config) validate(sp *spec.Spec) error {
+	if err := validateBaseURL(c.BaseURL); err != nil {
+		return err
 	}
 
 	required := []struct{ name, value string }{
@@ -114,14 +129,63 @@ func (c Config) Validate() error {
 			return fmt.Errorf("missing %s", field.name)
 		}
 	}
+	if err := checkUserID(sp, c.UserID); err != nil {
+		return fmt.Errorf("invalid user id %s: %w", c.quoteUnlessSecret(c.UserID), err)
+	}
 
 	if (c.APIKey2 == "") != (c.UserID2 == "") {
 		return errors.New("the second account needs both an API key and a user id")
 	}
-	if c.APIKey2 != "" && c.UserID2 == c.UserID {
+	if !c.hasSecondAccount() {
+		return nil
+	}
+	if err := checkUserID(sp, c.UserID2); err != nil {
+		return fmt.Errorf("invalid user id %s of the second account: %w", c.quoteUnlessSecret(c.UserID2), err)
+	}
+	if c.UserID2 == c.UserID {
 		return fmt.Errorf("the second account's user id %q is the first account's", c.UserID2)
 	}
+	if c.APIKey2 == c.APIKey {
+		return errors.New("the second account's API key is the first account's; give the key of another account")
+	}
 	return nil
+}
+
+// validateBaseURL returns an error when raw is not an absolute http or
+// https URL that the spec's paths can be appended to.
+func validateBaseURL(raw string) error {
+	if raw == "" {
+		return errors.New("missing base URL")
+	}
+	parsed, err := url.Parse(raw)
+	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
+		return fmt.Errorf("invalid base URL %q: want http://host[:port][/prefix]", redactURL(raw))
+	}
+	// The suite appends each spec path to the base URL, so a query or a
+	// fragment would end up in front of the path.
+	if strings.ContainsAny(raw, "?#") {
+		return fmt.Errorf("invalid base URL %q: remove the query or fragment; want http://host[:port][/prefix]",
+			redactURL(raw))
+	}
+	// net/http turns user information into an "Authorization: Basic"
+	// header on every request that has none, so the checks that send no
+	// Authorization header would send one.
+	if parsed.User != nil {
+		return fmt.Errorf("invalid base URL %q: remove the user name and password; want http://host[:port][/prefix]",
+			redactURL(raw))
+	}
+	return nil
+}
+
+// quoteUnlessSecret quotes value for an error message, unless value is one
+// of c's API keys or its password, as when two flags were swapped.
+func (c Config) quoteUnlessSecret(value string) string {
+	for _, secret := range []string{c.APIKey, c.APIKey2, c.Password} {
+		if secret != "" && value == secret {
+			return "(not shown: it is an API key or the password)"
+		}
+	}
+	return strconv.Quote(value)
 }
 
 // hasSecondAccount reports whether the isolation checks can run.
@@ -155,12 +219,27 @@ type Check struct {
 	run func(ctx context.Context, s *session) error
 }
 
-// redactURL drops the user information from a URL, which may hold a password.
+// redactURL returns raw without its user information, which may contain a
+// password. When url.Parse rejects raw or finds no host in it, as in
+// "user:password@host" without a scheme, it cuts everything between the
+// scheme's "//" and the last "@" instead.
 func redactURL(raw string) string {
 	parsed, err := url.Parse(raw)
-	if err != nil || parsed.User == nil {
+	if err == nil && parsed.Host != "" {
+		if parsed.User == nil {
+			return raw
+		}
+		parsed.User = nil
+		return parsed.String()
+	}
+
+	at := strings.LastIndex(raw, "@")
+	if at < 0 {
 		return raw
 	}
-	parsed.User = nil
-	return parsed.String()
+	start := 0
+	if slashes := strings.Index(raw, "//"); slashes >= 0 && slashes < at {
+		start = slashes + 2
+	}
+	return raw[:start] + raw[at+1:]
 }

@@ -21,6 +21,7 @@ type exchange struct {
 	OperationID    string
 	Method         string
 	Path           string // the spec path plus any query, without the base URL
+	RequestURI     string // the path and query as sent, with the base URL's path prefix; empty when not sent
 	RequestHeader  http.Header
 	RequestBody    []byte
 	Status         int
@@ -85,10 +86,16 @@ func (ex *exchange) hasJSONContentType() bool {
 }
 
 // requestExcerpt returns the request line, the headers the suite set and
-// the start of the body, cut to excerptLimit bytes after redaction.
+// the start of the body, cut to excerptLimit bytes after redaction. The
+// request line shows the path as sent, with the base URL's path prefix,
+// and leaves out the host.
 func (ex *exchange) requestExcerpt(r *Redactor) string {
+	target := ex.RequestURI
+	if target == "" {
+		target = ex.Path
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", ex.Method, ex.Path)
+	fmt.Fprintf(&b, "%s %s\n", ex.Method, target)
 	writeHeaders(&b, ex.RequestHeader)
 	if len(ex.RequestBody) > 0 {
 		b.WriteString("\n")

@@ -46,4 +46,8 @@ func TestTrimExcerptKeepsRunes(t *testing.T) {
 func TestRedactURLDropsUserInfo(t *testing.T) {
 	assert.Equal(t, "http://host:1/api", redactURL("http://user:pw@host:1/api"))
 	assert.Equal(t, "http://host:1", redactURL("http://host:1"))
+	assert.Equal(t, "http://host:1/a@b", redactURL("http://host:1/a@b"), "an @ in the path stays")
+	assert.Equal(t, "http://host:1", redactURL("http://user:p%zz@host:1"), "url.Parse rejects the escape")
+	assert.Equal(t, "http://host:1", redactURL("http://user:pass/word@host:1"), "url.Parse reads pass as a port")
+	assert.Equal(t, "host:1", redactURL("user:pw@host:1"), "no scheme")
 }

@@ -161,3 +161,28 @@ func TestFailureExcerptsAreTrimmed(t *testing.T) {
 		}
 	}
 }
+
+func TestFailureExcerptsShowPathPrefix(t *testing.T) {
+	// UnauthorizedAs403 fails the status checks of every authentication
+	// probe, which read the profile and write settings.
+	server := startPrefixedFake(t, fakes.Options{Fault: fakes.UnauthorizedAs403})
+
+	report := runSuite(t, demoConfig(server.URL+"/api"))
+	outputs := writeAll(t, report)
+
+	failures := 0
+	for _, result := range report.Results {
+		if result.Outcome != contract.Fail {
+			continue
+		}
+		failures++
+		requestLine, _, _ := strings.Cut(result.Request, "\n")
+		assert.Regexp(t, `^(GET|POST) /api/user/`, requestLine, describeResult(result))
+		assert.NotContains(t, requestLine, "127.0.0.1", "the request line leaves out the host")
+	}
+	require.Positive(t, failures)
+	for format, output := range outputs {
+		assert.Contains(t, output, "GET /api/user/profile", "%s report", format)
+		assert.NotContains(t, output, "GET /user/profile", "%s report", format)
+	}
+}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/callfluent/usermock/spec"
 )
 
 // restoreTimeout bounds the restore after each check. Restoring uses a
@@ -47,16 +45,12 @@ func skipf(format string, args ...any) error {
 // that breaks rules, or cannot be reached, yields failed checks. The report
 // contains no secret of cfg and no password that the suite invents.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
-	if err := cfg.Validate(); err != nil {
+	sp, err := cfg.loadSpec()
+	if err != nil {
 		return nil, err
 	}
-	sp := cfg.Spec
-	if sp == nil {
-		loaded, err := spec.Default()
-		if err != nil {
-			return nil, fmt.Errorf("load embedded spec: %w", err)
-		}
-		sp = loaded
+	if err := cfg.validate(sp); err != nil {
+		return nil, err
 	}
 
 	checks, err := Checks(sp)

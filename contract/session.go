@@ -168,6 +168,7 @@ func (s *session) send(ctx context.Context, ex *exchange, authorization string) 
 		ex.Err = fmt.Errorf("build request: %w", err)
 		return
 	}
+	ex.RequestURI = req.URL.RequestURI()
 	if ex.RequestBody != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -11,17 +11,23 @@ import (
 	"time"
 
 	"github.com/callfluent/usermock/contract"
+	"github.com/callfluent/usermock/spec"
 )
 
 // Exit statuses.
 const (
 	exitPassed = 0 // every check passed
 	exitFailed = 1 // a check failed, or the run was interrupted
-	exitUsage  = 2 // a usage error, an unreachable target or an unwritable report
+	exitUsage  = 2 // a usage error, an unreachable target, a failed preflight or an unwritable report
 )
 
 // probeTimeout bounds the reachability probe before the run.
 const probeTimeout = 5 * time.Second
+
+// preflightTimeout bounds the preflight requests together. It is the bound
+// of one request during the checks, because a target slow enough to exceed
+// it would fail them anyway.
+const preflightTimeout = contract.DefaultRequestTimeout
 
 const usageText = `Usage: contract -base-url URL -api-key KEY -user-id ID -password CURRENT_PASSWORD [options]
 
@@ -33,20 +39,37 @@ embedded in this binary, using only the public API. Each check is
 the account's password and branding and restores both; SMTP settings and
 update-detail fields cannot be restored through the API.
 
+Before the checks, a preflight reads the profile (GET /user/profile under
+the base URL) with -api-key, and with -api-key-2 when it is given. After a
+2xx response with "status": false it reads it once more with a made-up key.
+The preflight changes nothing, runs under -read-only too and is not a check.
+
 Exit status: 0 when every check passed, 1 when any failed or the run was
-interrupted, 2 for a usage error, an unreachable target or a report file
-that cannot be written. On the first Ctrl-C (SIGINT) or SIGTERM the run
-skips the remaining checks, restores what it changed, writes the reports
-and exits with 1. A second Ctrl-C ends it at once, without restoring.
+interrupted, 2 when the run could not start:
+  - a usage error, such as a missing or invalid flag, a -base-url with a
+    user name, password, query or fragment, a -user-id or -user-id-2 that
+    the contract's userId schema rejects, or -api-key-2 equal to -api-key;
+  - an unreachable target;
+  - a preflight response of 401 or 403 (the target rejected the key);
+  - a preflight response of 404 or 405 (-base-url lacks the API's path
+    prefix, or has a wrong one);
+  - a preflight response of 2xx with "status": false whose status and body
+    match the target's response to a made-up key;
+  - a report file that cannot be written.
+On the first Ctrl-C (SIGINT) or SIGTERM the run skips the remaining checks,
+restores what it changed, writes the reports and exits with 1. A second
+Ctrl-C ends it at once, without restoring.
 
 Arguments (each flag falls back to the environment variable shown; a flag
 wins over its variable. Pass keys and passwords through the environment to
 keep them out of process listings):
-  -base-url URL           CONTRACT_BASE_URL         target base URL, such as http://127.0.0.1:4010 (required)
+  -base-url URL           CONTRACT_BASE_URL         target base URL with the API's path prefix, such as
+                                                    http://127.0.0.1:4010 or https://host/api (required)
   -api-key KEY            CONTRACT_API_KEY          API key of the primary account (required)
   -user-id ID             CONTRACT_USER_ID          user id of the primary account, such as 12 (required)
   -password PASSWORD      CONTRACT_PASSWORD         current password of the primary account (required)
-  -api-key-2 KEY          CONTRACT_API_KEY_2        API key of a second account, for the isolation checks
+  -api-key-2 KEY          CONTRACT_API_KEY_2        API key of a second account, for the isolation checks;
+                                                    must differ from -api-key
   -user-id-2 ID           CONTRACT_USER_ID_2        user id of the second account
   -only-documented        CONTRACT_ONLY_DOCUMENTED  run only the documented checks (true/false)
   -read-only              CONTRACT_READ_ONLY        skip every check that may change the target (true/false)
@@ -90,13 +113,16 @@ func Run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 	defer reports.close()
 
-	if err := contract.Probe(ctx, opts.cfg.BaseURL, nil, probeTimeout); err != nil {
+	if err := contract.Probe(ctx, opts.cfg.BaseURL, opts.cfg.Spec, probeTimeout); err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintln(stderr, "contract: interrupted before the run started")
 			return exitFailed
 		}
 		fmt.Fprintf(stderr, "contract: target unreachable: %v\n", err)
 		return exitUsage
+	}
+	if err := contract.Preflight(ctx, opts.cfg, preflightTimeout); err != nil {
+		return reportPreflightError(ctx, err, stderr)
 	}
 
 	report, err := contract.Run(ctx, opts.cfg)
@@ -113,6 +139,26 @@ func Run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return exitFailed
 	}
 	return exitPassed
+}
+
+// reportPreflightError writes the preflight's error to stderr, naming the
+// flags to fix, and returns the exit status.
+func reportPreflightError(ctx context.Context, err error, stderr io.Writer) int {
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "contract: interrupted before the run started")
+		return exitFailed
+	}
+	var preflightErr *contract.PreflightError
+	if !errors.As(err, &preflightErr) {
+		fmt.Fprintf(stderr, "contract: %v\n", err)
+		return exitUsage
+	}
+	keyFlag := "-api-key"
+	if preflightErr.SecondAccount {
+		keyFlag = "-api-key-2"
+	}
+	fmt.Fprintf(stderr, "contract: %s\n", preflightErr.Describe(keyFlag, "-base-url"))
+	return exitUsage
 }
 
 // stringFlag and boolFlag tie a flag to its environment variable.
@@ -173,6 +219,13 @@ func parseOptions(args []string, env func(string) string) (options, error) {
 	if err := applyEnvironment(texts, switches, given, env); err != nil {
 		return opts, err
 	}
+
+	// Load the contract once, for the checks of the settings and the run.
+	sp, err := spec.Default()
+	if err != nil {
+		return opts, fmt.Errorf("load embedded spec: %w", err)
+	}
+	opts.cfg.Spec = sp
 	return opts, checkRequired(opts.cfg)
 }
 
@@ -212,6 +265,9 @@ func checkRequired(cfg contract.Config) error {
 	}
 	if (cfg.APIKey2 == "") != (cfg.UserID2 == "") {
 		return errors.New("-api-key-2 and -user-id-2 go together: give both or neither")
+	}
+	if cfg.APIKey2 != "" && cfg.APIKey2 == cfg.APIKey {
+		return errors.New("-api-key-2 is the same as -api-key: give the API key of a second account")
 	}
 	return cfg.Validate()
 }

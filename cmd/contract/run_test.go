@@ -17,7 +17,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/callfluent/usermock/contract"
 	"github.com/callfluent/usermock/contract/fakes"
+	"github.com/callfluent/usermock/spec"
 )
 
 // startFake serves a fake on 127.0.0.1 for the test's lifetime.
@@ -69,6 +71,15 @@ func TestExitStatusByOutcome(t *testing.T) {
 		{"half second account", []string{"-base-url", "http://127.0.0.1:1", "-api-key", "k", "-user-id", "12",
 			"-password", "p", "-api-key-2", "k2"}, exitUsage, "", "-api-key-2 and -user-id-2 go together"},
 		{"help", []string{"-h"}, exitPassed, "Examples:", ""},
+		{"user info in base URL", demoArgs("http://u:pw-Kilo-2f9a@127.0.0.1:1"), exitUsage, "",
+			`invalid base URL "http://127.0.0.1:1": remove the user name and password`},
+		{"letters in user id", []string{"-base-url", "http://127.0.0.1:1", "-api-key", "k", "-user-id", "abc",
+			"-password", "p"}, exitUsage, "", `invalid user id "abc": the spec's userId schema rejects it`},
+		{"letters in second user id", []string{"-base-url", "http://127.0.0.1:1", "-api-key", "k", "-user-id", "12",
+			"-password", "p", "-api-key-2", "k2", "-user-id-2", "x"}, exitUsage, "", `invalid user id "x" of the second account`},
+		{"same API key twice", []string{"-base-url", "http://127.0.0.1:1", "-api-key", "k", "-user-id", "12",
+			"-password", "p", "-api-key-2", "k", "-user-id-2", "13"}, exitUsage, "",
+			"-api-key-2 is the same as -api-key: give the API key of a second account"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -77,6 +88,7 @@ func TestExitStatusByOutcome(t *testing.T) {
 			assert.Equal(t, c.want, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			assert.Contains(t, stdout, c.wantStdout)
 			assert.Contains(t, stderr, c.wantStderr)
+			assert.NotContains(t, stderr, "pw-Kilo-2f9a")
 			if c.want == exitUsage && strings.Contains(c.wantStderr, "missing") {
 				assert.Contains(t, stderr, "Arguments")
 				assert.Contains(t, stderr, "Examples:")
@@ -224,4 +236,116 @@ func TestInterruptedRunExitsFailed(t *testing.T) {
 	assert.Contains(t, stdout.String(), " 0 failed", "the interrupt alone makes the exit status 1")
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	assert.Contains(t, lines[len(lines)-1], "interrupted")
+}
+
+// startPrefixedFake serves a fake under the path prefix /api.
+func startPrefixedFake(t *testing.T, opts fakes.Options) string {
+	t.Helper()
+	server := httptest.NewServer(http.StripPrefix("/api", fakes.New(opts)))
+	t.Cleanup(server.Close)
+	return server.URL
+}
+
+func TestPreflightStopsBadSetup(t *testing.T) {
+	const wrongKey = "wrong-key-Lima-0b3c"
+	plain := startFake(t, fakes.Options{})
+	errorsAsOK := startFake(t, fakes.Options{ErrorsAsOK: true})
+	prefixed := startPrefixedFake(t, fakes.Options{})
+	withKey := func(url, flagName, key string) []string {
+		args := demoArgs(url)
+		for i := range args {
+			if args[i] == flagName {
+				args[i+1] = key
+			}
+		}
+		return append(args, "-read-only")
+	}
+	cases := []struct {
+		name       string
+		args       []string
+		wantStderr string
+	}{
+		{"wrong key", withKey(plain, "-api-key", wrongKey),
+			"contract: the target rejected -api-key: GET " + plain + "/user/profile returned 401; check the key\n"},
+		{"wrong second key", withKey(plain, "-api-key-2", wrongKey),
+			"contract: the target rejected -api-key-2: GET " + plain + "/user/profile returned 401; check the key\n"},
+		{"extra prefix", demoArgs(plain + "/api"),
+			"contract: GET " + plain + "/api/user/profile returned 404; " +
+				"check that -base-url includes the API's path prefix and nothing more\n"},
+		{"missing prefix", demoArgs(prefixed),
+			"contract: GET " + prefixed + "/user/profile returned 404; " +
+				"check that -base-url includes the API's path prefix and nothing more\n"},
+		{"wrong key, errors sent as 200", withKey(errorsAsOK, "-api-key", wrongKey),
+			"contract: the target treated -api-key like a made-up key: GET " + errorsAsOK +
+				`/user/profile returned 200 with the body {"error":"unknown API key","status":false}; ` +
+				"check the key and -base-url\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := runCommand(t, c.args, nil)
+
+			assert.Equal(t, exitUsage, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Empty(t, stdout, "no check ran")
+			assert.Equal(t, c.wantStderr, stderr)
+			assert.NotContains(t, stderr, wrongKey)
+		})
+	}
+}
+
+func TestPreflightPassesErrorsAsOKTarget(t *testing.T) {
+	url := startFake(t, fakes.Options{ErrorsAsOK: true})
+
+	code, stdout, stderr := runCommand(t, append(demoArgs(url), "-only-documented"), nil)
+
+	assert.Equal(t, exitPassed, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Empty(t, stderr)
+}
+
+func TestPreflightIsNoCheck(t *testing.T) {
+	sp, err := spec.Default()
+	require.NoError(t, err)
+	checks, err := contract.Checks(sp)
+	require.NoError(t, err)
+	url := startFake(t, fakes.Options{})
+	jsonPath := filepath.Join(t.TempDir(), "report.json")
+
+	code, _, stderr := runCommand(t, append(demoArgs(url), "-read-only", "-json", jsonPath), nil)
+	require.Equal(t, exitPassed, code, stderr)
+
+	var document struct {
+		Summary struct{ Passed, Failed, Skipped int }
+		Checks  []map[string]any
+	}
+	encoded, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(encoded, &document))
+	assert.Len(t, document.Checks, len(checks))
+	assert.Equal(t, len(checks), document.Summary.Passed+document.Summary.Failed+document.Summary.Skipped)
+}
+
+func TestFailureDetailsShowPathPrefix(t *testing.T) {
+	// UnauthorizedAs403 fails the status checks of the authentication
+	// probes, among them the probe of GET /user/profile.
+	url := startPrefixedFake(t, fakes.Options{Fault: fakes.UnauthorizedAs403}) + "/api"
+	dir := t.TempDir()
+	jsonPath, junitPath := filepath.Join(dir, "report.json"), filepath.Join(dir, "junit.xml")
+
+	code, stdout, stderr := runCommand(t, append(demoArgs(url), "-read-only", "-json", jsonPath, "-junit", junitPath), nil)
+	require.Equal(t, exitFailed, code, stderr)
+
+	jsonReport, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	junitReport, err := os.ReadFile(junitPath)
+	require.NoError(t, err)
+	// XML writes the line break after the request line as &#xA;.
+	wants := map[string]string{
+		"stdout": "    request:  GET /api/user/profile\n",
+		"json":   `"request": "GET /api/user/profile\n`,
+		"junit":  "request:  GET /api/user/profile&#xA;",
+	}
+	outputs := map[string]string{"stdout": stdout, "json": string(jsonReport), "junit": string(junitReport)}
+	for name, output := range outputs {
+		assert.True(t, strings.Contains(output, wants[name]), "%s lacks %q", name, wants[name])
+		assert.False(t, strings.Contains(output, "GET /user/profile"), "%s shows a path without the prefix", name)
+	}
 }
