@@ -70,7 +70,7 @@ var productionLimits = serverLimits{
 // run is the whole command: it parses args (with getenv as the
 // environment), then serves until ctx is cancelled and every in-flight
 // request has finished. It writes the address banner to stdout and logs to
-// stderr.
+// stderr, buffered for up to logFlushInterval when stderr is a file or pipe.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
@@ -80,7 +80,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checkHealth(ctx, cfg.addr, stdout)
 	}
 
-	logger := newLogger(cfg, stderr)
+	logOutput, flushLog := bufferLogOutput(stderr)
+	defer flushLog()
+	logger := newLogger(cfg, logOutput)
 	sp, fx, err := loadContent(cfg)
 	if err != nil {
 		return err
