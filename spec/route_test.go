@@ -101,22 +101,29 @@ func TestFindRouteAgreesOnTemplatedPaths(t *testing.T) {
 	for name, sp := range specs {
 		for _, tc := range requests {
 			t.Run(name+"/"+tc.method+" "+tc.target, func(t *testing.T) {
-				req := httptest.NewRequest(tc.method, tc.target, nil)
-				fast, fastParams, fastErr := sp.FindRoute(req)
-				slow, slowParams, slowErr := sp.Router.FindRoute(req)
-
-				assert.Equal(t, slowErr, fastErr)
-				if slow == nil {
-					assert.Nil(t, fast)
-					return
-				}
-				require.NotNil(t, fast)
-				assert.Equal(t, slow.Path, fast.Path)
-				assert.Equal(t, slow.Method, fast.Method)
-				assert.Same(t, slow.Operation, fast.Operation)
-				assert.Same(t, slow.Spec, fast.Spec)
-				assert.Equal(t, slowParams, fastParams)
+				assertRouteAgrees(t, sp, httptest.NewRequest(tc.method, tc.target, nil))
 			})
 		}
 	}
+}
+
+// assertRouteAgrees checks that sp.FindRoute returns what the full router,
+// sp.Router, returns for req: the same error, or the same route and path
+// parameters.
+func assertRouteAgrees(t *testing.T, sp *spec.Spec, req *http.Request) {
+	t.Helper()
+	fast, fastParams, fastErr := sp.FindRoute(req)
+	slow, slowParams, slowErr := sp.Router.FindRoute(req)
+
+	assert.Equal(t, slowErr, fastErr)
+	if slow == nil {
+		assert.Nil(t, fast)
+		return
+	}
+	require.NotNil(t, fast)
+	assert.Equal(t, slow.Path, fast.Path)
+	assert.Equal(t, slow.Method, fast.Method)
+	assert.Same(t, slow.Operation, fast.Operation)
+	assert.Same(t, slow.Spec, fast.Spec)
+	assert.Equal(t, slowParams, fastParams)
 }

@@ -393,19 +393,7 @@ func TestFindRouteAgreesWithRouter(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.method+" "+tc.target, func(t *testing.T) {
-			req := httptest.NewRequest(tc.method, tc.target, nil)
-			fast, _, fastErr := s.FindRoute(req)
-			slow, _, slowErr := s.Router.FindRoute(req)
-
-			assert.Equal(t, slowErr, fastErr)
-			if slow == nil {
-				assert.Nil(t, fast)
-				return
-			}
-			require.NotNil(t, fast)
-			assert.Equal(t, slow.Path, fast.Path)
-			assert.Equal(t, slow.Method, fast.Method)
-			assert.Same(t, slow.Operation, fast.Operation)
+			assertRouteAgrees(t, s, httptest.NewRequest(tc.method, tc.target, nil))
 		})
 	}
 }
