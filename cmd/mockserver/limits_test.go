@@ -75,10 +75,12 @@ func TestSlowHeadersCutOff(t *testing.T) {
 	handler := &countingHandler{}
 	addr := startServe(t, limits, handler)
 
+	// The server starts its header timer when it accepts the connection,
+	// which can be before Dial returns, so the clock starts before Dial.
+	start := time.Now()
 	conn, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer conn.Close()
-	start := time.Now()
 	_, err = io.WriteString(conn, "GET /user/profile HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
 	require.NoError(t, err)
 
