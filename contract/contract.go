@@ -161,17 +161,18 @@ func validateBaseURL(raw string) error {
 	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
 		return fmt.Errorf("invalid base URL %q: want http://host[:port][/prefix]", redactURL(raw))
 	}
+	// net/http turns user information into an "Authorization: Basic"
+	// header on every request that has none, so the checks that send no
+	// Authorization header would send one. Any "@" counts, because
+	// url.Parse reads "user:12#pw@host" as a port and a fragment.
+	if parsed.User != nil || strings.Contains(raw, "@") {
+		return fmt.Errorf("invalid base URL %q: remove the user name and password; want http://host[:port][/prefix]",
+			redactURL(raw))
+	}
 	// The suite appends each spec path to the base URL, so a query or a
 	// fragment would end up in front of the path.
 	if strings.ContainsAny(raw, "?#") {
 		return fmt.Errorf("invalid base URL %q: remove the query or fragment; want http://host[:port][/prefix]",
-			redactURL(raw))
-	}
-	// net/http turns user information into an "Authorization: Basic"
-	// header on every request that has none, so the checks that send no
-	// Authorization header would send one.
-	if parsed.User != nil {
-		return fmt.Errorf("invalid base URL %q: remove the user name and password; want http://host[:port][/prefix]",
 			redactURL(raw))
 	}
 	return nil
@@ -219,20 +220,12 @@ type Check struct {
 	run func(ctx context.Context, s *session) error
 }
 
-// redactURL returns raw without its user information, which may contain a
-// password. When url.Parse rejects raw or finds no host in it, as in
-// "user:password@host" without a scheme, it cuts everything between the
-// scheme's "//" and the last "@" instead.
+// redactURL returns raw without what lies between the scheme's "//" (or
+// the start) and the last "@", where user information and its password
+// sit. It cuts whether or not url.Parse would find user information there,
+// because a password containing "/", "?" or "#" makes url.Parse read it as
+// a path, query or fragment, as in "http://user:12#secret@host".
 func redactURL(raw string) string {
-	parsed, err := url.Parse(raw)
-	if err == nil && parsed.Host != "" {
-		if parsed.User == nil {
-			return raw
-		}
-		parsed.User = nil
-		return parsed.String()
-	}
-
 	at := strings.LastIndex(raw, "@")
 	if at < 0 {
 		return raw

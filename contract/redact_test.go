@@ -46,7 +46,8 @@ func TestTrimExcerptKeepsRunes(t *testing.T) {
 func TestRedactURLDropsUserInfo(t *testing.T) {
 	assert.Equal(t, "http://host:1/api", redactURL("http://user:pw@host:1/api"))
 	assert.Equal(t, "http://host:1", redactURL("http://host:1"))
-	assert.Equal(t, "http://host:1/a@b", redactURL("http://host:1/a@b"), "an @ in the path stays")
+	assert.Equal(t, "http://host", redactURL("http://user:12#pw-secret@host"), "url.Parse reads 12 as a port and the rest as a fragment")
+	assert.Equal(t, "http://127.0.0.1:4010", redactURL("http://localhost:1/pw-secret@127.0.0.1:4010"), "url.Parse reads the password as a path")
 	assert.Equal(t, "http://host:1", redactURL("http://user:p%zz@host:1"), "url.Parse rejects the escape")
 	assert.Equal(t, "http://host:1", redactURL("http://user:pass/word@host:1"), "url.Parse reads pass as a port")
 	assert.Equal(t, "host:1", redactURL("user:pw@host:1"), "no scheme")

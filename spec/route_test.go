@@ -127,3 +127,18 @@ func assertRouteAgrees(t *testing.T, sp *spec.Spec, req *http.Request) {
 	assert.Same(t, slow.Spec, fast.Spec)
 	assert.Equal(t, slowParams, fastParams)
 }
+
+func TestFindRouteIgnoresPathServers(t *testing.T) {
+	source := string(usermock.SpecYAML)
+	const profile = "  /user/profile:\n"
+	require.Contains(t, source, profile)
+	edited := strings.Replace(source, profile, profile+"    servers:\n      - url: /v2\n", 1)
+	sp, err := spec.Load([]byte(edited))
+	require.NoError(t, err)
+
+	req := httptest.NewRequest(http.MethodGet, "/user/profile", nil)
+	assertRouteAgrees(t, sp, req)
+	route, _, err := sp.FindRoute(req)
+	require.NoError(t, err, "the mock serves on any address, so a path's servers do not move it")
+	assert.Equal(t, "/user/profile", route.Path)
+}

@@ -101,16 +101,13 @@ func Load(data []byte) (*Spec, error) {
 		return nil, fmt.Errorf("validate spec: %w", err)
 	}
 
-	// Route on a shallow copy without servers: the router would otherwise
-	// match only the hosts that the servers list names.
-	routed := *doc
-	routed.Servers = nil
-	router, err := gorillamux.NewRouter(&routed)
+	routed := routingCopy(doc)
+	router, err := gorillamux.NewRouter(routed)
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
 	}
 
-	segments, err := segmentRouters(&routed)
+	segments, err := segmentRouters(routed)
 	if err != nil {
 		return nil, err
 	}
@@ -118,10 +115,26 @@ func Load(data []byte) (*Spec, error) {
 		Doc:        doc,
 		Router:     router,
 		operations: listOperations(doc),
-		exact:      exactRoutes(&routed),
+		exact:      exactRoutes(routed),
 		segments:   segments,
 	}
 	return spec, nil
+}
+
+// routingCopy returns a shallow copy of doc without servers, at the top and
+// on each path, for routing. The router would otherwise match only the
+// hosts and base paths that the servers name, and the mock serves on any
+// address. The copy shares doc's operations, so routes point at them.
+func routingCopy(doc *openapi3.T) *openapi3.T {
+	routed := *doc
+	routed.Servers = nil
+	routed.Paths = openapi3.NewPaths()
+	for path, item := range doc.Paths.Map() {
+		copied := *item
+		copied.Servers = nil
+		routed.Paths.Set(path, &copied)
+	}
+	return &routed
 }
 
 func validationOptions() []openapi3.ValidationOption {

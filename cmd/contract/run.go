@@ -24,10 +24,10 @@ const (
 // probeTimeout bounds the reachability probe before the run.
 const probeTimeout = 5 * time.Second
 
-// preflightTimeout bounds the preflight requests together. It is the bound
-// of one request during the checks, because a target slow enough to exceed
-// it would fail them anyway.
-const preflightTimeout = contract.DefaultRequestTimeout
+// preflightTimeout bounds the preflight requests together: at most four
+// (each key, and a made-up key after a 200 with status false), each allowed
+// the time one request gets during the checks.
+const preflightTimeout = 4 * contract.DefaultRequestTimeout
 
 const usageText = `Usage: contract -base-url URL -api-key KEY -user-id ID -password CURRENT_PASSWORD [options]
 
@@ -106,12 +106,22 @@ func Run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return exitUsage
 	}
 
+	// The report files are created first, so that an unwritable path fails
+	// before a long run. When no report gets written (an unreachable target,
+	// a failed preflight), they are removed rather than left empty, which
+	// would overwrite the last report and break a CI system's JUnit parser.
 	reports, err := openReports(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "contract: %v\n", err)
 		return exitUsage
 	}
-	defer reports.close()
+	written := false
+	defer func() {
+		reports.close()
+		if !written {
+			reports.remove()
+		}
+	}()
 
 	if err := contract.Probe(ctx, opts.cfg.BaseURL, opts.cfg.Spec, probeTimeout); err != nil {
 		if ctx.Err() != nil {
@@ -130,6 +140,7 @@ func Run(ctx context.Context, args []string, env func(string) string, stdout, st
 		fmt.Fprintf(stderr, "contract: %v\n", err)
 		return exitUsage
 	}
+	written = true
 	if err := writeReports(report, stdout, reports); err != nil {
 		fmt.Fprintf(stderr, "contract: %v\n", err)
 		return exitUsage
@@ -294,6 +305,15 @@ func openReports(opts options) (*reportFiles, error) {
 		}
 	}
 	return files, nil
+}
+
+// remove deletes the report files, after close.
+func (f *reportFiles) remove() {
+	for _, file := range []*os.File{f.json, f.junit} {
+		if file != nil {
+			_ = os.Remove(file.Name())
+		}
+	}
 }
 
 func (f *reportFiles) close() {

@@ -349,3 +349,24 @@ func TestFailureDetailsShowPathPrefix(t *testing.T) {
 		assert.False(t, strings.Contains(output, "GET /user/profile"), "%s shows a path without the prefix", name)
 	}
 }
+
+// TestEarlyExitLeavesNoReportFiles proves that a run that never writes its
+// reports (here: an unreachable target) leaves no empty report files, while
+// a finished run writes both.
+func TestEarlyExitLeavesNoReportFiles(t *testing.T) {
+	closed := httptest.NewServer(fakes.New(fakes.Options{}))
+	closedURL := closed.URL
+	closed.Close()
+	dir := t.TempDir()
+	reportArgs := []string{"-json", filepath.Join(dir, "report.json"), "-junit", filepath.Join(dir, "report.xml")}
+
+	code, _, stderr := runCommand(t, append(demoArgs(closedURL), reportArgs...), nil)
+	require.Equal(t, exitUsage, code, stderr)
+	assert.NoFileExists(t, filepath.Join(dir, "report.json"))
+	assert.NoFileExists(t, filepath.Join(dir, "report.xml"))
+
+	code, _, stderr = runCommand(t, append(demoArgs(startFake(t, fakes.Options{})), reportArgs...), nil)
+	require.Equal(t, exitPassed, code, stderr)
+	assert.FileExists(t, filepath.Join(dir, "report.json"))
+	assert.FileExists(t, filepath.Join(dir, "report.xml"))
+}

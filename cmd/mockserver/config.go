@@ -211,8 +211,11 @@ func checkOrigin(origin string) error {
 		return fmt.Errorf("invalid origin %q: %w", origin, err)
 	case u.Scheme == "" || u.Host == "":
 		return fmt.Errorf("invalid origin %q: write it as scheme://host[:port], such as http://localhost:3000", origin)
-	case u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(origin, "/"):
-		return fmt.Errorf("invalid origin %q: an origin has no user, path, query or fragment; use %q", origin, u.Scheme+"://"+u.Host)
+	case u.User != nil || u.Path != "" || strings.ContainsAny(origin, "?#") || strings.HasSuffix(u.Host, ":"):
+		return fmt.Errorf("invalid origin %q: an origin has no user, path, query or fragment; use %q",
+			origin, u.Scheme+"://"+strings.TrimSuffix(u.Host, ":"))
+	case strings.Count(origin, "*") > 1:
+		return fmt.Errorf("invalid origin %q: the CORS handler allows one * wildcard in an origin", origin)
 	}
 	return nil
 }

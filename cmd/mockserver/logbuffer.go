@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"os"
 	"sync"
@@ -22,8 +23,9 @@ const logBufferSize = 64 << 10
 // so an unbuffered write system call per request line would serialise every
 // request's completion on that lock. Safe for concurrent use.
 type logBuffer struct {
-	mu  sync.Mutex
-	out *bufio.Writer
+	mu           sync.Mutex
+	out          *bufio.Writer
+	writeThrough bool // set by writeDirectly: every Write is flushed at once
 
 	stop    chan struct{}
 	stopped chan struct{}
@@ -46,7 +48,22 @@ func newLogBuffer(out io.Writer, interval time.Duration) *logBuffer {
 func (b *logBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.out.Write(p)
+	n, err := b.out.Write(p)
+	if err == nil && b.writeThrough {
+		err = b.out.Flush()
+	}
+	return n, err
+}
+
+// writeDirectly writes what is buffered and makes every later Write go out
+// at once. It is called when shutdown starts: from then on the default
+// signal handling is back, and a second signal or a container runtime's
+// SIGKILL would otherwise drop what the buffer holds.
+func (b *logBuffer) writeDirectly() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.writeThrough = true
+	_ = b.out.Flush()
 }
 
 func (b *logBuffer) flushEvery(interval time.Duration) {
@@ -80,14 +97,25 @@ func (b *logBuffer) Close() error {
 }
 
 // bufferLogOutput returns the writer for log output to stderr and a function
-// that writes what is left. Output to a file or pipe (*os.File) is buffered
-// with a logBuffer. Other writers, such as the buffers that tests read right
-// after a request, are written directly.
-func bufferLogOutput(stderr io.Writer) (io.Writer, func()) {
+// that writes what is left. Output to an *os.File (a file, pipe or terminal)
+// is buffered with a logBuffer until ctx ends, and written directly after.
+// Other writers, such as the buffers that tests read right after a request,
+// are always written directly.
+//
+// NOTE: a crash outside a request handler (which recovers panics) loses the
+// lines of the last logFlushInterval.
+func bufferLogOutput(ctx context.Context, stderr io.Writer) (io.Writer, func()) {
 	file, ok := stderr.(*os.File)
 	if !ok {
 		return stderr, func() {}
 	}
 	buffer := newLogBuffer(file, logFlushInterval)
+	go func() {
+		select {
+		case <-ctx.Done():
+			buffer.writeDirectly()
+		case <-buffer.stop:
+		}
+	}()
 	return buffer, func() { _ = buffer.Close() }
 }

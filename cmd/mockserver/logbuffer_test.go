@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -61,7 +62,7 @@ func TestLogBufferKeepsConcurrentLines(t *testing.T) {
 
 func TestBufferLogOutputOnlyForFiles(t *testing.T) {
 	var memory bytes.Buffer
-	direct, flushDirect := bufferLogOutput(&memory)
+	direct, flushDirect := bufferLogOutput(context.Background(), &memory)
 	defer flushDirect()
 	assert.Same(t, &memory, direct, "an in-memory writer is written directly")
 
@@ -69,7 +70,7 @@ func TestBufferLogOutputOnlyForFiles(t *testing.T) {
 	file, err := os.Create(path)
 	require.NoError(t, err)
 	defer file.Close()
-	buffered, flush := bufferLogOutput(file)
+	buffered, flush := bufferLogOutput(context.Background(), file)
 	_, err = buffered.Write([]byte("to the file\n"))
 	require.NoError(t, err)
 	flush()
@@ -77,4 +78,28 @@ func TestBufferLogOutputOnlyForFiles(t *testing.T) {
 	written, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, "to the file\n", string(written))
+}
+
+func TestLogBufferWritesDirectlyAfterContextEnds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	file, err := os.Create(path)
+	require.NoError(t, err)
+	defer file.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	buffered, flush := bufferLogOutput(ctx, file)
+	defer flush()
+
+	_, err = buffered.Write([]byte("before shutdown\n"))
+	require.NoError(t, err)
+	cancel()
+	assert.Eventually(t, func() bool {
+		written, _ := os.ReadFile(path)
+		return string(written) == "before shutdown\n"
+	}, 5*time.Second, 5*time.Millisecond, "ending ctx writes what is buffered")
+
+	_, err = buffered.Write([]byte("during shutdown\n"))
+	require.NoError(t, err)
+	written, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "before shutdown\nduring shutdown\n", string(written), "a line after ctx ends is written at once")
 }

@@ -70,7 +70,8 @@ var productionLimits = serverLimits{
 // run is the whole command: it parses args (with getenv as the
 // environment), then serves until ctx is cancelled and every in-flight
 // request has finished. It writes the address banner to stdout and logs to
-// stderr, buffered for up to logFlushInterval when stderr is a file or pipe.
+// stderr, buffered for up to logFlushInterval until ctx ends when stderr is
+// an *os.File.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
@@ -80,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checkHealth(ctx, cfg.addr, stdout)
 	}
 
-	logOutput, flushLog := bufferLogOutput(stderr)
+	logOutput, flushLog := bufferLogOutput(ctx, stderr)
 	defer flushLog()
 	logger := newLogger(cfg, logOutput)
 	sp, fx, err := loadContent(cfg)
