@@ -23,7 +23,7 @@ type segmentRouter struct {
 
 // exactRoutes indexes the paths of doc that have no {placeholder}. The
 // router tries each path's regular expression in turn, so a request for the
-// last of 1,000 paths would cost 1,000 matches; a map lookup costs one.
+// last of 1,000 paths would cost 1,000 matches. A map lookup costs one.
 func exactRoutes(doc *openapi3.T) map[string]*routers.Route {
 	exact := map[string]*routers.Route{}
 	for path, item := range doc.Paths.Map() {

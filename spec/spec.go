@@ -33,7 +33,7 @@ type Spec struct {
 
 	// Router matches requests by method and path only: the document's
 	// servers are ignored, so any host and port reach the operations.
-	// FindRoute is faster and gives the same answers.
+	// FindRoute is faster and returns the same routes and errors.
 	Router routers.Router
 
 	operations []Operation
