@@ -68,8 +68,9 @@ func propertySchema(object *openapi3.Schema, name string) *openapi3.Schema {
 // exampleBody returns the body that the suite sends for op: the request
 // example of rawExampleBody without domain_name. Sending a custom domain to
 // a real backend starts a domain installation on the account, which the
-// public API cannot undo; the domain check has its own scenario with a
-// name under the reserved .invalid top-level domain, which never installs.
+// public API cannot undo. The domain check has its own scenario instead,
+// with a name under the reserved .invalid top-level domain, which never
+// installs.
 func exampleBody(op spec.Operation, userID, password string) (map[string]any, error) {
 	body, err := rawExampleBody(op, userID, password)
 	if err != nil {

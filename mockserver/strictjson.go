@@ -282,13 +282,13 @@ func (c *jsonChecker) unicodeEscape() *jsonError {
 	}
 	switch {
 	case unit >= 0xDC00 && unit <= 0xDFFF:
-		return c.syntaxError(fmt.Sprintf(`unpaired UTF-16 surrogate \u%04X; send the character as UTF-8 or as a surrogate pair`, unit))
+		return c.unpairedSurrogate(unit)
 	case unit < 0xD800 || unit > 0xDBFF:
 		return nil
 	}
 
 	if !bytes.HasPrefix(c.data[c.pos:], []byte(`\u`)) {
-		return c.syntaxError(fmt.Sprintf(`unpaired UTF-16 surrogate \u%04X; send the character as UTF-8 or as a surrogate pair`, unit))
+		return c.unpairedSurrogate(unit)
 	}
 	c.pos += 2
 	low, err := c.hex4()
@@ -296,9 +296,13 @@ func (c *jsonChecker) unicodeEscape() *jsonError {
 		return err
 	}
 	if low < 0xDC00 || low > 0xDFFF {
-		return c.syntaxError(fmt.Sprintf(`unpaired UTF-16 surrogate \u%04X; send the character as UTF-8 or as a surrogate pair`, unit))
+		return c.unpairedSurrogate(unit)
 	}
 	return nil
+}
+
+func (c *jsonChecker) unpairedSurrogate(unit int) *jsonError {
+	return c.syntaxError(fmt.Sprintf(`unpaired UTF-16 surrogate \u%04X; send the character as UTF-8 or as a surrogate pair`, unit))
 }
 
 // hex4 consumes four hexadecimal digits and returns their value.

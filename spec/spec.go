@@ -89,8 +89,8 @@ func LoadFile(path string) (*Spec, error) {
 func Load(data []byte) (*Spec, error) {
 	loader := openapi3.NewLoader()
 	// Origins record each element's line, which is the only trace of the
-	// document order of example maps; the mock server serves the first
-	// example of a response.
+	// document order of example maps. The mock server needs that order
+	// because it serves the first example of a response.
 	loader.IncludeOrigin = true
 	doc, err := loader.LoadFromData(data)
 	if err != nil {

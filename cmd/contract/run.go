@@ -225,9 +225,9 @@ func parseOptions(args []string, env func(string) string) (options, error) {
 		return opts, fmt.Errorf("unexpected argument %q; every setting is a flag", flags.Arg(0))
 	}
 
-	given := map[string]bool{}
-	flags.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	if err := applyEnvironment(texts, switches, given, env); err != nil {
+	onCommandLine := map[string]bool{}
+	flags.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+	if err := applyEnvironment(texts, switches, onCommandLine, env); err != nil {
 		return opts, err
 	}
 
@@ -241,15 +241,15 @@ func parseOptions(args []string, env func(string) string) (options, error) {
 }
 
 // applyEnvironment sets each flag that was not given from its variable.
-func applyEnvironment(texts []stringFlag, switches []boolFlag, given map[string]bool, env func(string) string) error {
+func applyEnvironment(texts []stringFlag, switches []boolFlag, onCommandLine map[string]bool, env func(string) string) error {
 	for _, f := range texts {
-		if !given[f.name] {
+		if !onCommandLine[f.name] {
 			*f.target = env(f.envName)
 		}
 	}
 	for _, f := range switches {
 		value := env(f.envName)
-		if given[f.name] || value == "" {
+		if onCommandLine[f.name] || value == "" {
 			continue
 		}
 		parsed, err := strconv.ParseBool(value)
